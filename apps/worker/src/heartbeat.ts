@@ -1,0 +1,64 @@
+import os from "node:os";
+import type { PrismaClient } from "@qmc/db";
+import { hostMemoryUsedRatio } from "./host-memory.ts";
+
+export interface HeartbeatCapacity {
+  systems: string[];
+  slotsTotal: number;
+  slotsInUse: number;
+  concurrencyLimit: number;
+  memoryPressure: string;
+}
+
+/**
+ * Keeps this worker's row in WorkerHeartbeat fresh (Health page: workers, slots, memory).
+ * A row whose lastSeenAt is old belongs to a worker that died without saying so.
+ */
+export class Heartbeat {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly startedAt = new Date();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly workerId: string,
+    private readonly intervalMs: number,
+    private readonly capacity: () => HeartbeatCapacity,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat().catch(this.onError), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.prisma.workerHeartbeat.update({
+      where: { workerId: this.workerId },
+      data: { stoppedAt: new Date(), lastSeenAt: new Date(), slotsInUse: 0 },
+    });
+  }
+
+  private async beat(): Promise<void> {
+    const now = new Date();
+    const fields = {
+      ...this.capacity(),
+      lastSeenAt: now,
+      memoryUsedRatio: hostMemoryUsedRatio(),
+      stoppedAt: null,
+    };
+    await this.prisma.workerHeartbeat.upsert({
+      where: { workerId: this.workerId },
+      create: {
+        workerId: this.workerId,
+        host: os.hostname(),
+        pid: process.pid,
+        startedAt: this.startedAt,
+        ...fields,
+      },
+      update: fields,
+    });
+  }
+}

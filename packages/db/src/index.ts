@@ -1,0 +1,12 @@
+export { createPrismaClient, type PrismaClient, type PrismaClientOptions } from "./client.ts";
+export { DEFAULT_DATABASE_URL, parseDatabaseUrl, withDatabaseName } from "./database-url.ts";
+export { checkPostgres, DatabaseUnavailableError, dropDatabase, ensureDatabase } from "./ensure-database.ts";
+export { Prisma } from "./generated/prisma/client.ts";
+export * from "./generated/prisma/enums.ts";
+export type * from "./generated/prisma/models.ts";
+export {
+  type ApplyMigrationsResult,
+  applyMigrations,
+  MigrationError,
+} from "./migrations/apply-migrations.ts";
+export { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrations } from "./migrations/read-migrations.ts";

@@ -1,0 +1,3 @@
+export { EnvValidationError, throwEnvValidationError } from "./env-error.ts";
+export { createLogger, type Logger } from "./logger.ts";
+export { type ShutdownHook, ShutdownManager } from "./shutdown-manager.ts";
