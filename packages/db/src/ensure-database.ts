@@ -19,7 +19,7 @@ export async function checkPostgres(databaseUrl: string, timeoutMs = 3000): Prom
     await client.query("select 1");
   } catch (error) {
     throw new DatabaseUnavailableError(
-      `PostgreSQL does not answer at ${address}: ${(error as Error).message}. ${START_HINT}`,
+      `PostgreSQL does not answer at ${address}: ${reason(error)}. ${START_HINT}`,
     );
   } finally {
     await client.end().catch(() => {});
@@ -57,4 +57,9 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** The error's message without a trailing period, to embed in a sentence. */
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
 }

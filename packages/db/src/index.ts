@@ -4,9 +4,3 @@ export { checkPostgres, DatabaseUnavailableError, dropDatabase, ensureDatabase }
 export { Prisma } from "./generated/prisma/client.ts";
 export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";
-export {
-  type ApplyMigrationsResult,
-  applyMigrations,
-  MigrationError,
-} from "./migrations/apply-migrations.ts";
-export { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrations } from "./migrations/read-migrations.ts";

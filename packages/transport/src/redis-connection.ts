@@ -55,9 +55,7 @@ export async function checkRedis(redisUrl: string, timeoutMs = 3000): Promise<vo
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new RedisUnavailableError(
-      `Redis does not answer at ${address}: ${(error as Error).message}. ${START_HINT}`,
-    );
+    throw new RedisUnavailableError(`Redis does not answer at ${address}: ${reason(error)}. ${START_HINT}`);
   } finally {
     client.disconnect();
   }
@@ -74,3 +72,8 @@ function redisAddress(redisUrl: string): string {
 
 /** Works on a developer machine of this kind: local Redis without persistence. */
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+/** The error's message without a trailing period, to embed in a sentence. */
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
+}

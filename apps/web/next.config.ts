@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Workspace packages are consumed as TypeScript source (see README, "Layout").
+  transpilePackages: ["@qmc/core", "@qmc/db", "@qmc/runtime", "@qmc/transport"],
+  poweredByHeader: false,
+};
+
+export default config;

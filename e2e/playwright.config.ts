@@ -1,0 +1,59 @@
+import { defineConfig } from "@playwright/test";
+
+// The e2e run gets its own database (reset at start) and queue prefix, so it never touches
+// the data of a developer's `npm start`. Ports differ from the defaults for the same reason.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const services = {
+  DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/qmc_e2e",
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  QUEUE_PREFIX: "qmc-e2e",
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download is not reachable here.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: [
+    {
+      // Fresh, fully migrated database, then the real worker process.
+      command: "npm run db:migrate -- --reset && npm run start -w @qmc/worker",
+      cwd: "..",
+      env: { ...services, WORKER_ID: "e2e-worker", HEARTBEAT_INTERVAL_MS: "1000" },
+      wait: { stdout: /"msg":"worker started"/ },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+    {
+      command: `npm run start -w @qmc/web -- --port ${port}`,
+      cwd: "..",
+      env: { ...services, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+  ],
+});
