@@ -1,10 +1,7 @@
 export type { Redis } from "ioredis";
-export {
-  type ConfigChangeMessage,
-  configChannel,
-  publishConfigChange,
-  subscribeConfigChanges,
-} from "./config-bus.ts";
+export { type CancelRequestMessage, cancelRequestChannel } from "./cancel-bus.ts";
+export { type ConfigChangeMessage, configChangeChannel } from "./config-bus.ts";
+export { type PubSubChannel, pubSubChannel } from "./pubsub-channel.ts";
 export { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES } from "./queue-names.ts";
 export {
   checkRedis,
@@ -13,4 +10,5 @@ export {
   DEFAULT_REDIS_URL,
   type RedisRole,
   RedisUnavailableError,
+  redisConnectionOptions,
 } from "./redis-connection.ts";

@@ -77,3 +77,20 @@ export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 function reason(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
 }
+
+/**
+ * ioredis options from a redis:// URL, for BullMQ Queues and Workers: given options (not a
+ * client), BullMQ opens and closes its own connections and sets what blocking commands need.
+ */
+export function redisConnectionOptions(redisUrl: string): RedisOptions {
+  const url = new URL(redisUrl);
+  const db = Number(url.pathname.replace(/^\//, "") || 0);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    db: Number.isInteger(db) ? db : 0,
+    ...(url.protocol === "rediss:" ? { tls: {} } : {}),
+  };
+}

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishConfigChange, subscribeConfigChanges } from "./config-bus.ts";
+import { cancelRequestChannel } from "./cancel-bus.ts";
+import { configChangeChannel } from "./config-bus.ts";
 import {
   checkRedis,
   connectRedis,
@@ -57,15 +58,30 @@ describe("Redis round trip", () => {
     }
   });
 
-  it("a config change published on the bus reaches a subscriber", async () => {
+  it("a config change published on the bus reaches a subscriber; malformed messages are dropped", async () => {
+    const channel = configChangeChannel(prefix);
     const received: number[] = [];
-    const unsubscribe = await subscribeConfigChanges(connection("subscriber"), prefix, (m) =>
-      received.push(m.version),
-    );
+    const unsubscribe = await channel.subscribe(connection("subscriber"), (m) => received.push(m.version));
     const publisher = await connectRedis(redisUrl, "producer");
     connections.push(publisher);
-    await publishConfigChange(publisher, prefix, { version: 7 });
+    await publisher.publish(channel.name, "not json");
+    await publisher.publish(channel.name, JSON.stringify({ version: "7" }));
+    await channel.publish(publisher, { version: 7 });
     await expect.poll(() => received, { timeout: 2000 }).toEqual([7]);
+    await unsubscribe();
+  });
+
+  it("channels are separated by prefix and topic", async () => {
+    const mine = cancelRequestChannel(prefix);
+    const other = cancelRequestChannel(`${prefix}-other`);
+    const received: string[] = [];
+    const unsubscribe = await mine.subscribe(connection("subscriber"), (m) => received.push(m.workOrderId));
+    const publisher = await connectRedis(redisUrl, "producer");
+    connections.push(publisher);
+    await other.publish(publisher, { workOrderId: "not-mine" });
+    await configChangeChannel(prefix).publish(publisher, { version: 1 });
+    await mine.publish(publisher, { workOrderId: "mine" });
+    await expect.poll(() => received, { timeout: 2000 }).toEqual(["mine"]);
     await unsubscribe();
   });
 

@@ -1,0 +1,61 @@
+/**
+ * Every code a {@link DomainError} can carry. Callers (tRPC, job handlers) switch on the code and
+ * never parse the message, which is written for people.
+ */
+export const DOMAIN_ERROR_CODES = [
+  "INVALID_TRANSITION",
+  "UNKNOWN_LEGACY_STATUS",
+  "INVALID_ROLLOUT_PERCENT",
+  "INVALID_RETRY_POLICY",
+  "INVALID_THRESHOLD",
+  "INVALID_ATTEMPT",
+  // Task submission (src/tasks/).
+  "UNKNOWN_TASK_KIND",
+  "INVALID_PAYLOAD",
+  "PAYLOAD_TOO_LARGE",
+  "INVALID_PRIORITY",
+  "COMMAND_NOT_ALLOWED",
+  "BACKPRESSURE",
+  "TRANSITION_CONFLICT",
+  "WORK_ORDER_NOT_FOUND",
+] as const;
+
+/** A stable, machine-readable reason for a {@link DomainError}. */
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+/**
+ * An error raised by a rule of the domain (bad input or a forbidden operation), as opposed to an
+ * infrastructure failure. The message says what was wrong and what is allowed; `details` holds the
+ * same facts in structured form so an API can return them without string parsing.
+ */
+export class DomainError extends Error {
+  /** Machine-readable reason; stable across releases. */
+  readonly code: DomainErrorCode;
+  /** Structured facts behind the message (offending value, allowed values, …). */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: DomainErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "DomainError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(DOMAIN_ERROR_CODES);
+
+/**
+ * True when `e` is a {@link DomainError}. Falls back to a structural check because bundlers (Next.js)
+ * can load this module twice, and then `instanceof` fails for an error from the other copy.
+ */
+export function isDomainError(e: unknown): e is DomainError {
+  if (e instanceof DomainError) return true;
+  if (!(e instanceof Error) || e.name !== "DomainError") return false;
+  const candidate = e as Error & { code?: unknown; details?: unknown };
+  return (
+    typeof candidate.code === "string" &&
+    KNOWN_CODES.has(candidate.code) &&
+    typeof candidate.details === "object" &&
+    candidate.details !== null
+  );
+}
