@@ -1,17 +1,18 @@
 import { createPrismaClient, type PrismaClient } from "@qmc/db";
+import { QueueEngine } from "@qmc/engine";
 import type { Logger } from "@qmc/runtime";
-import { createRedisConnection, type Redis } from "@qmc/transport";
 import type { WorkerEnv } from "./env.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { hostMemoryUsedRatio } from "./host-memory.ts";
 
 /**
- * The worker process: owns the connections and the long-running parts (queue systems,
- * reconciler, health guard, rollups as they arrive). `start()` brings them up in order;
- * `stop()` stops claiming work first and closes connections last.
+ * The worker process: owns the connections and runs the queue engine (legacy processor, new
+ * scheduler + executor, reconciler). `start()` brings them up in order; `stop()` stops
+ * claiming work first and closes connections last.
  */
 export class WorkerProcess {
   private prisma: PrismaClient | null = null;
-  private redis: Redis | null = null;
+  private engine: QueueEngine | null = null;
   private heartbeat: Heartbeat | null = null;
 
   constructor(
@@ -20,36 +21,63 @@ export class WorkerProcess {
   ) {}
 
   async start(): Promise<void> {
-    this.prisma = createPrismaClient({ databaseUrl: this.env.DATABASE_URL });
+    const { env } = this;
+    this.prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     await this.prisma.$queryRaw`select 1`;
-    this.redis = createRedisConnection(this.env.REDIS_URL, "worker");
-    this.redis.on("error", (error) => this.logger.error({ err: error }, "redis connection error"));
-    await this.redis.ping();
-
+    const engine = new QueueEngine(
+      {
+        prisma: this.prisma,
+        redisUrl: env.REDIS_URL,
+        queuePrefix: env.QUEUE_PREFIX,
+        logger: this.logger,
+        commandPolicy: { allowedCommands: env.COMMAND_ALLOWLIST, allowedEnv: env.COMMAND_ENV_ALLOWLIST },
+        workerEnv: process.env,
+      },
+      {
+        workerId: env.WORKER_ID,
+        systems: env.WORKER_SYSTEMS.map((s) => (s === "legacy" ? "LEGACY" : "NEW")),
+        legacyConcurrency: env.LEGACY_CONCURRENCY,
+        newSystemSlots: env.NEW_SYSTEM_SLOTS,
+        staggerMs: env.NEW_SYSTEM_STAGGER_MS,
+        lockDurationMs: env.LOCK_DURATION_MS,
+        stalledIntervalMs: env.STALLED_INTERVAL_MS,
+        reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+        reconcileGraceMs: env.RECONCILE_GRACE_MS,
+        workerStaleAfterMs: env.WORKER_STALE_AFTER_MS,
+        outputLimitBytes: env.OUTPUT_LIMIT_BYTES,
+        readMemoryRatio: hostMemoryUsedRatio,
+      },
+    );
+    this.engine = engine;
+    // Heartbeat first: other workers must see us alive before we hold any order.
     this.heartbeat = new Heartbeat(
       this.prisma,
-      this.env.WORKER_ID,
-      this.env.HEARTBEAT_INTERVAL_MS,
-      // No executors run in this process yet: it advertises no systems and no slots.
-      () => ({
-        systems: [],
-        slotsTotal: 0,
-        slotsInUse: 0,
-        concurrencyLimit: 0,
-        memoryPressure: "unmonitored",
-      }),
+      env.WORKER_ID,
+      env.HEARTBEAT_INTERVAL_MS,
+      () => {
+        const c = engine.capacity();
+        return {
+          systems: c.systems,
+          slotsTotal: c.slotsTotal,
+          slotsInUse: c.slotsInUse,
+          concurrencyLimit: c.concurrencyLimit,
+          memoryPressure: c.memoryPressure,
+        };
+      },
       (error) => this.logger.warn({ err: error }, "heartbeat failed"),
     );
     await this.heartbeat.start();
-    this.logger.info({ queuePrefix: this.env.QUEUE_PREFIX }, "worker started");
+    await engine.start();
+    this.logger.info({ queuePrefix: env.QUEUE_PREFIX, systems: env.WORKER_SYSTEMS }, "worker started");
   }
 
   async stop(): Promise<void> {
+    // Leave a margin of the shutdown deadline for closing connections.
+    await this.engine?.stop(Math.max(500, this.env.SHUTDOWN_TIMEOUT_MS - 2_000));
     await this.heartbeat?.stop().catch((error) => this.logger.warn({ err: error }, "final heartbeat failed"));
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
     await this.prisma?.$disconnect();
+    this.engine = null;
     this.heartbeat = null;
-    this.redis = null;
     this.prisma = null;
   }
 }

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 
 /**
@@ -79,18 +80,9 @@ function reason(error: unknown): string {
 }
 
 /**
- * ioredis options from a redis:// URL, for BullMQ Queues and Workers: given options (not a
- * client), BullMQ opens and closes its own connections and sets what blocking commands need.
+ * Connection options for BullMQ Queues and Workers: given options (not a client), BullMQ opens
+ * and closes its own connections and sets what its blocking commands need.
  */
-export function redisConnectionOptions(redisUrl: string): RedisOptions {
-  const url = new URL(redisUrl);
-  const db = Number(url.pathname.replace(/^\//, "") || 0);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    db: Number.isInteger(db) ? db : 0,
-    ...(url.protocol === "rediss:" ? { tls: {} } : {}),
-  };
+export function redisConnectionOptions(redisUrl: string): ConnectionOptions {
+  return { url: redisUrl };
 }

@@ -1,0 +1,22 @@
+export { type AttemptOutcome, type AttemptRequest, ExecutionManager } from "./execution/execution-manager.ts";
+export { LegacyProcessor } from "./legacy/legacy-processor.ts";
+export { OrderExecutor } from "./new-system/order-executor.ts";
+export { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-monitor.ts";
+export { QueueEngine, type QueueEngineOptions } from "./queue-engine.ts";
+export {
+  jobIdForAttempt,
+  queueNameFor,
+  SystemQueues,
+  type WorkOrderJobData,
+} from "./queues/system-queues.ts";
+export { type ReconcileReport, Reconciler } from "./reconciler.ts";
+export type { EngineResources } from "./resources.ts";
+export {
+  type SandboxProvider,
+  type SandboxRunRequest,
+  type SandboxRunResult,
+  SubprocessSandbox,
+} from "./sandbox/index.ts";
+export { type CancelDeps, type CancelResult, cancelWorkOrder } from "./work-orders/cancel.ts";
+export { type SubmitRequest, type SubmittedOrder, WorkOrderSubmitter } from "./work-orders/submit.ts";
+export { applyTransition, type TransitionRequest } from "./work-orders/transition-writer.ts";

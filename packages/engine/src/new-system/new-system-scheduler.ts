@@ -1,0 +1,161 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "@qmc/runtime";
+import { QUEUE_NAMES } from "@qmc/transport";
+import { type ConnectionOptions, type Job, Worker } from "bullmq";
+import type { WorkOrderJobData } from "../queues/system-queues.ts";
+import type { OrderExecutor } from "./order-executor.ts";
+import type { ResourceMonitor } from "./resource-monitor.ts";
+
+export interface SchedulerOptions {
+  workerId: string;
+  /** How long a claimed job's lock lasts without renewal; a dead worker's jobs stall after it. */
+  lockDurationMs: number;
+  /** How often stalled jobs are looked for. */
+  stalledIntervalMs: number;
+}
+
+/**
+ * The new system's pull-based scheduler: it asks BullMQ for the next job only after the
+ * resource monitor granted a slot (free slot, memory not critical, stagger passed). BullMQ
+ * keeps priority order (FIFO within a priority); locks of running jobs are renewed here,
+ * and a job whose worker died is redelivered by BullMQ's stalled check.
+ */
+export class NewSystemScheduler {
+  private worker: Worker<WorkOrderJobData> | null = null;
+  private readonly held = new Map<
+    string,
+    { job: Job<WorkOrderJobData>; token: string; done: Promise<void> }
+  >();
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | null = null;
+  private lockTimer: NodeJS.Timeout | null = null;
+  private tokenCounter = 0;
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly prefix: string,
+    private readonly monitor: ResourceMonitor,
+    private readonly executor: OrderExecutor,
+    private readonly logger: Logger,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const worker = new Worker<WorkOrderJobData>(QUEUE_NAMES.newSystem, null, {
+      connection: this.connection,
+      prefix: this.prefix,
+      autorun: false,
+      lockDuration: this.options.lockDurationMs,
+      stalledInterval: this.options.stalledIntervalMs,
+      // The state machine counts attempts; BullMQ must keep redelivering stalled jobs to us.
+      maxStalledCount: 1_000,
+      drainDelay: 1,
+    });
+    worker.on("error", (error) => this.logger.error({ err: error }, "new-system worker error"));
+    this.worker = worker;
+    await worker.waitUntilReady();
+    await worker.startStalledCheckTimer();
+    this.monitor.start();
+    this.lockTimer = setInterval(
+      () => void this.renewLocks(),
+      Math.max(100, this.options.lockDurationMs / 3),
+    );
+    this.loop = this.claimLoop(worker);
+  }
+
+  get inFlight(): number {
+    return this.held.size;
+  }
+
+  private async claimLoop(worker: Worker<WorkOrderJobData>): Promise<void> {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      try {
+        await this.monitor.acquire(signal);
+      } catch {
+        break;
+      }
+      const token = `${this.options.workerId}:${this.tokenCounter++}`;
+      let job: Job<WorkOrderJobData> | undefined;
+      try {
+        job = await worker.getNextJob(token, { block: true });
+      } catch (error) {
+        this.monitor.release();
+        if (signal.aborted) break;
+        this.logger.error({ err: error }, "fetching the next job failed; retrying in 1 s");
+        await sleep(1000);
+        continue;
+      }
+      if (!job) {
+        this.monitor.release();
+        continue;
+      }
+      const startedAt = new Date();
+      this.monitor.markStarted(startedAt.getTime());
+      if (signal.aborted) {
+        await job.moveToWait(token).catch(() => {});
+        this.monitor.release();
+        break;
+      }
+      this.track(job, token, startedAt);
+    }
+  }
+
+  private track(job: Job<WorkOrderJobData>, token: string, startedAt: Date): void {
+    const id = job.id ?? job.data.workOrderId;
+    const done = this.executor
+      .handle(job.data.workOrderId, startedAt)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, workOrderId: job.data.workOrderId }, "work order handling failed"),
+      )
+      .then(() => job.moveToCompleted(null, token, false))
+      .catch((error: unknown) =>
+        // Postgres already holds the outcome; a lost lock (Redis flushed, job stalled) only ends the job.
+        this.logger.debug(
+          { err: error, workOrderId: job.data.workOrderId },
+          "could not finish the job in BullMQ",
+        ),
+      )
+      .finally(() => {
+        this.held.delete(id);
+        this.monitor.release();
+      })
+      .then(() => undefined);
+    this.held.set(id, { job, token, done });
+  }
+
+  private async renewLocks(): Promise<void> {
+    if (!this.worker || this.held.size === 0) return;
+    const entries = [...this.held.values()];
+    try {
+      await this.worker.extendJobLocks(
+        entries.map((e) => e.job.id ?? ""),
+        entries.map((e) => e.token),
+        this.options.lockDurationMs,
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, "renewing job locks failed");
+    }
+  }
+
+  /**
+   * Stops claiming, lets running orders finish until the deadline, then hands back the rest:
+   * their attempts are interrupted and rescheduled as a retry that does not use up an attempt,
+   * so another worker picks them up.
+   */
+  async stop(deadlineMs: number): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+    const running = () => Promise.all([...this.held.values()].map((e) => e.done));
+    const finished = await Promise.race([running().then(() => true), sleep(deadlineMs).then(() => false)]);
+    if (!finished) {
+      this.logger.warn({ orders: this.held.size }, "shutdown deadline: handing back running orders");
+      this.executor.handBackAll();
+      await running();
+    }
+    if (this.lockTimer) clearInterval(this.lockTimer);
+    this.monitor.stop();
+    await this.worker?.close();
+    this.worker = null;
+  }
+}

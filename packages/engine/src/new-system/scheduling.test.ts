@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngineHarness, type EngineHarness, waitForTerminal } from "../testing/engine-harness.ts";
+
+/** Slot limit, stagger and priority, read back from the recorded start and end times. */
+let h: EngineHarness;
+beforeAll(async () => {
+  h = await createEngineHarness("scheduling");
+});
+afterAll(() => h.close());
+
+async function attemptsInStartOrder(ids: string[]) {
+  return h.db.prisma.executionAttempt.findMany({
+    where: { system: "NEW", workOrderId: { in: ids } },
+    orderBy: { startedAt: "asc" },
+  });
+}
+
+function maxOverlap(intervals: Array<{ start: number; end: number }>): number {
+  const edges = intervals.flatMap((i) => [
+    { at: i.start, d: 1 },
+    { at: i.end, d: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.d - b.d);
+  let current = 0;
+  let max = 0;
+  for (const e of edges) {
+    current += e.d;
+    max = Math.max(max, current);
+  }
+  return max;
+}
+
+describe("the pull-based scheduler", () => {
+  it("runs higher priority first, FIFO within a priority, never more than its slots, staggering starts", async () => {
+    const requests = [
+      ...Array.from({ length: 6 }, (_, i) => ({ id: `low-${i}`, priority: 1 })),
+      ...Array.from({ length: 6 }, (_, i) => ({ id: `high-${i}`, priority: 9 })),
+      ...Array.from({ length: 6 }, (_, i) => ({ id: `mid-${i}`, priority: 5 })),
+    ];
+    // Submitted one by one before any worker runs, so creation order is the FIFO order.
+    for (const r of requests) {
+      await h.submitter.submit({
+        ...r,
+        kind: "synthetic",
+        payload: { durationMs: 150 },
+        system: "NEW",
+        actor: "t",
+      });
+    }
+    const engine = await h.startEngine({ newSystemSlots: 2, staggerMs: 60, systems: ["NEW"] });
+    const ids = requests.map((r) => r.id);
+    await waitForTerminal(h.db, ids, 30_000).finally(() => engine.stop(1000));
+
+    const attempts = await attemptsInStartOrder(ids);
+    const order = attempts.map((a) => a.workOrderId);
+    expect(order).toEqual([
+      ...Array.from({ length: 6 }, (_, i) => `high-${i}`),
+      ...Array.from({ length: 6 }, (_, i) => `mid-${i}`),
+      ...Array.from({ length: 6 }, (_, i) => `low-${i}`),
+    ]);
+
+    const intervals = attempts.map((a) => ({ start: a.startedAt.getTime(), end: a.endedAt?.getTime() ?? 0 }));
+    expect(maxOverlap(intervals)).toBe(2);
+
+    const gaps = intervals.slice(1).map((iv, i) => iv.start - (intervals[i]?.start ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(60);
+  }, 60_000);
+
+  it("starts nothing while memory pressure is critical, and resumes when it eases", async () => {
+    let memory = 0.95;
+    const engine = await h.startEngine({
+      workerId: "pressured",
+      systems: ["NEW"],
+      newSystemSlots: 4,
+      readMemoryRatio: () => memory,
+    });
+    expect(engine.capacity()).toMatchObject({ memoryPressure: "critical", usableSlots: 0 });
+    const order = await h.submitter.submit({ kind: "synthetic", payload: {}, system: "NEW", actor: "t" });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await h.db.prisma.workOrder.findUniqueOrThrow({ where: { id: order.id } })).state).toBe(
+      "PENDING",
+    );
+    memory = 0.5;
+    await waitForTerminal(h.db, [order.id], 10_000);
+    expect(engine.capacity().memoryPressure).toBe("none");
+    await engine.stop(1000);
+  }, 30_000);
+});

@@ -1,0 +1,130 @@
+import type { QueueSystem } from "@qmc/core";
+import { cancelRequestChannel, createRedisConnection, redisConnectionOptions } from "@qmc/transport";
+import { ExecutionManager } from "./execution/execution-manager.ts";
+import { LegacyProcessor } from "./legacy/legacy-processor.ts";
+import { NewSystemScheduler } from "./new-system/new-system-scheduler.ts";
+import { OrderExecutor } from "./new-system/order-executor.ts";
+import { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-monitor.ts";
+import { SystemQueues } from "./queues/system-queues.ts";
+import { Reconciler } from "./reconciler.ts";
+import type { EngineResources } from "./resources.ts";
+import { SubprocessSandbox } from "./sandbox/index.ts";
+import { workerLiveness } from "./workers/worker-liveness.ts";
+
+export interface QueueEngineOptions {
+  workerId: string;
+  /** Which systems this worker runs; several workers may split them. */
+  systems: QueueSystem[];
+  legacyConcurrency: number;
+  newSystemSlots: number;
+  staggerMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  reconcileIntervalMs: number;
+  reconcileGraceMs: number;
+  workerStaleAfterMs: number;
+  outputLimitBytes: number;
+  readMemoryRatio: () => number;
+}
+
+/**
+ * Everything one worker process runs: the legacy processor, the new system's scheduler and
+ * executor, and the reconciler, over shared resources. The worker app only configures it.
+ */
+export class QueueEngine {
+  readonly queues: SystemQueues;
+  readonly monitor: ResourceMonitor;
+  private readonly executor: OrderExecutor;
+  private readonly scheduler: NewSystemScheduler | null;
+  private readonly legacy: LegacyProcessor | null;
+  private readonly reconciler: Reconciler;
+  private readonly subscriber;
+  private unsubscribeCancel: (() => Promise<void>) | null = null;
+  private stopped: Promise<void> | null = null;
+
+  constructor(
+    private readonly resources: EngineResources,
+    private readonly options: QueueEngineOptions,
+  ) {
+    const { prisma, logger, queuePrefix } = resources;
+    const connection = redisConnectionOptions(resources.redisUrl);
+    this.queues = new SystemQueues(connection, queuePrefix, (error) =>
+      logger.error({ err: error }, "queue error"),
+    );
+    const execution = new ExecutionManager(
+      new SubprocessSandbox(),
+      resources.commandPolicy,
+      resources.workerEnv,
+      options.outputLimitBytes,
+    );
+    const isWorkerAlive = workerLiveness(prisma, options.workerStaleAfterMs);
+    this.monitor = new ResourceMonitor({
+      slots: options.newSystemSlots,
+      staggerMs: options.staggerMs,
+      readMemoryRatio: options.readMemoryRatio,
+    });
+    this.executor = new OrderExecutor({
+      prisma,
+      queues: this.queues,
+      execution,
+      logger: logger.child({ system: "NEW" }),
+      workerId: options.workerId,
+      isWorkerAlive,
+    });
+    const timing = { lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs };
+    this.scheduler = options.systems.includes("NEW")
+      ? new NewSystemScheduler(connection, queuePrefix, this.monitor, this.executor, logger, {
+          workerId: options.workerId,
+          ...timing,
+        })
+      : null;
+    this.legacy = options.systems.includes("LEGACY")
+      ? new LegacyProcessor(connection, queuePrefix, prisma, execution, logger.child({ system: "LEGACY" }), {
+          workerId: options.workerId,
+          concurrency: options.legacyConcurrency,
+          ...timing,
+        })
+      : null;
+    this.reconciler = new Reconciler(prisma, this.queues, this.executor, logger, {
+      workerId: options.workerId,
+      intervalMs: options.reconcileIntervalMs,
+      graceMs: options.reconcileGraceMs,
+      batchSize: 500,
+      isWorkerAlive,
+    });
+    this.subscriber = createRedisConnection(resources.redisUrl, "subscriber");
+    this.subscriber.on("error", (error) => logger.warn({ err: error }, "cancel subscriber error"));
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribeCancel = await cancelRequestChannel(this.resources.queuePrefix).subscribe(
+      this.subscriber,
+      ({ workOrderId }) => {
+        if (this.executor.cancelRunning(workOrderId)) {
+          this.resources.logger.info({ workOrderId }, "cancel requested: stopping the running attempt");
+        }
+      },
+    );
+    await this.legacy?.start();
+    await this.scheduler?.start();
+    this.reconciler.start();
+  }
+
+  /** Stop claiming, let running work finish until the deadline, hand back the rest. */
+  stop(deadlineMs: number): Promise<void> {
+    this.stopped ??= this.stopOnce(deadlineMs);
+    return this.stopped;
+  }
+
+  private async stopOnce(deadlineMs: number): Promise<void> {
+    await this.reconciler.stop();
+    await Promise.all([this.scheduler?.stop(deadlineMs), this.legacy?.stop(deadlineMs)]);
+    await this.unsubscribeCancel?.().catch(() => {});
+    this.subscriber.disconnect();
+    await this.queues.close();
+  }
+
+  capacity(): ResourceSnapshot & { systems: QueueSystem[] } {
+    return { ...this.monitor.snapshot(), systems: this.options.systems };
+  }
+}

@@ -1,0 +1,18 @@
+import type { CommandPolicy } from "@qmc/core";
+import type { PrismaClient } from "@qmc/db";
+import type { Logger } from "@qmc/runtime";
+
+/**
+ * The bag every engine system shares (trigger.dev's pattern): injected, never imported, so
+ * tests run the real thing against their own database and queue prefix.
+ */
+export interface EngineResources {
+  prisma: PrismaClient;
+  /** BullMQ connection options: each Queue/Worker opens its own connections from these. */
+  redisUrl: string;
+  queuePrefix: string;
+  logger: Logger;
+  commandPolicy: CommandPolicy;
+  /** The environment a command may inherit from (filtered by the allowlist). */
+  workerEnv: Readonly<Record<string, string | undefined>>;
+}
