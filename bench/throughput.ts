@@ -83,7 +83,7 @@ async function newSystem(h: EngineHarness): Promise<number> {
 
 async function main() {
   const raw = await rawBullmq();
-  const h = await createEngineHarness("bench");
+  const h = await createEngineHarness("bench", 20);
   try {
     const ours = await newSystem(h);
     console.log(`orders: ${N}, concurrency: ${C}, submit batch: ${BATCH}`);

@@ -2,6 +2,7 @@ import type { QueueSystem } from "@qmc/core";
 import { cancelRequestChannel, createRedisConnection, redisConnectionOptions } from "@qmc/transport";
 import { ExecutionManager } from "./execution/execution-manager.ts";
 import { LegacyProcessor } from "./legacy/legacy-processor.ts";
+import { AttemptRecorder } from "./new-system/attempt-record.ts";
 import { NewSystemScheduler } from "./new-system/new-system-scheduler.ts";
 import { OrderExecutor } from "./new-system/order-executor.ts";
 import { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-monitor.ts";
@@ -9,6 +10,7 @@ import { SystemQueues } from "./queues/system-queues.ts";
 import { Reconciler } from "./reconciler.ts";
 import type { EngineResources } from "./resources.ts";
 import { SubprocessSandbox } from "./sandbox/index.ts";
+import { TransitionBatcher } from "./work-orders/transition-batcher.ts";
 import { workerLiveness } from "./workers/worker-liveness.ts";
 
 export interface QueueEngineOptions {
@@ -58,6 +60,7 @@ export class QueueEngine {
       options.outputLimitBytes,
     );
     const isWorkerAlive = workerLiveness(prisma, options.workerStaleAfterMs);
+    const attempts = new AttemptRecorder(prisma);
     this.monitor = new ResourceMonitor({
       slots: options.newSystemSlots,
       staggerMs: options.staggerMs,
@@ -67,6 +70,8 @@ export class QueueEngine {
       prisma,
       queues: this.queues,
       execution,
+      transitions: new TransitionBatcher(prisma),
+      attempts,
       logger: logger.child({ system: "NEW" }),
       workerId: options.workerId,
       isWorkerAlive,
@@ -79,11 +84,19 @@ export class QueueEngine {
         })
       : null;
     this.legacy = options.systems.includes("LEGACY")
-      ? new LegacyProcessor(connection, queuePrefix, prisma, execution, logger.child({ system: "LEGACY" }), {
-          workerId: options.workerId,
-          concurrency: options.legacyConcurrency,
-          ...timing,
-        })
+      ? new LegacyProcessor(
+          connection,
+          queuePrefix,
+          prisma,
+          execution,
+          attempts,
+          logger.child({ system: "LEGACY" }),
+          {
+            workerId: options.workerId,
+            concurrency: options.legacyConcurrency,
+            ...timing,
+          },
+        )
       : null;
     this.reconciler = new Reconciler(prisma, this.queues, this.executor, logger, {
       workerId: options.workerId,

@@ -17,7 +17,7 @@ const SERVER_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:
  * A fresh database with every migration applied, unique to one test file, so test files
  * never see each other's rows. Call `drop()` in afterAll.
  */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+export async function createTestDatabase(label: string, maxConnections = 5): Promise<TestDatabase> {
   const safeLabel = label
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "_")
@@ -26,7 +26,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const url = withDatabaseName(SERVER_URL, name);
   await ensureDatabase(url);
   await applyMigrations(url);
-  const prisma = createPrismaClient({ databaseUrl: url, maxConnections: 5 });
+  const prisma = createPrismaClient({ databaseUrl: url, maxConnections });
   return {
     url,
     prisma,

@@ -4,7 +4,7 @@ import type { Logger } from "@qmc/runtime";
 import { QUEUE_NAMES } from "@qmc/transport";
 import { type ConnectionOptions, type Job, Worker } from "bullmq";
 import type { ExecutionManager } from "../execution/execution-manager.ts";
-import { recordAttempt } from "../new-system/attempt-record.ts";
+import type { AttemptRecorder } from "../new-system/attempt-record.ts";
 import type { WorkOrderJobData } from "../queues/system-queues.ts";
 import { setLegacyStatus } from "./legacy-status-writer.ts";
 
@@ -29,6 +29,7 @@ export class LegacyProcessor {
     private readonly prefix: string,
     private readonly prisma: PrismaClient,
     private readonly execution: ExecutionManager,
+    private readonly attempts: AttemptRecorder,
     private readonly logger: Logger,
     private readonly options: LegacyProcessorOptions,
   ) {}
@@ -98,8 +99,7 @@ export class LegacyProcessor {
       signal: signal ?? new AbortController().signal,
     });
     const run = outcome.run;
-    await recordAttempt(
-      this.prisma,
+    await this.attempts.record(
       {
         system: "LEGACY",
         role: "PRIMARY",

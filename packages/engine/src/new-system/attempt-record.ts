@@ -1,6 +1,7 @@
 import type { ErrorClass, QueueSystem } from "@qmc/core";
-import type { PrismaClient } from "@qmc/db";
+import type { Prisma, PrismaClient } from "@qmc/db";
 import type { AttemptOutcome } from "../execution/execution-manager.ts";
+import { GroupCommit } from "../shared/group-commit.ts";
 
 export interface AttemptFacts {
   system: QueueSystem;
@@ -13,32 +14,43 @@ export interface AttemptFacts {
   queuedMs: number | null;
 }
 
-/** One row per finished attempt, for both systems: what the comparison and metrics read. */
-export async function recordAttempt(
-  prisma: PrismaClient,
-  facts: AttemptFacts,
-  outcome: AttemptOutcome | { status: "failed"; errorClass: ErrorClass; errorMessage: string; run: null },
-): Promise<void> {
+export type RecordedOutcome =
+  | AttemptOutcome
+  | { status: "failed"; errorClass: ErrorClass; errorMessage: string; run: null };
+
+function attemptRow(facts: AttemptFacts, outcome: RecordedOutcome): Prisma.ExecutionAttemptCreateManyInput {
   const run = outcome.run;
   const endedAt = new Date();
-  await prisma.executionAttempt.upsert({
-    where: {
-      system_workOrderId_attempt: {
-        system: facts.system,
-        workOrderId: facts.workOrderId,
-        attempt: facts.attempt,
+  return {
+    ...facts,
+    endedAt,
+    exitCode: run?.exitCode ?? null,
+    errorClass: outcome.status === "failed" ? outcome.errorClass : null,
+    errorMessage: outcome.status === "failed" ? outcome.errorMessage : null,
+    outputDigest: run?.outputDigest ?? null,
+    outputBytes: run?.outputBytes ?? null,
+    durationMs: run ? run.durationMs : endedAt.getTime() - facts.startedAt.getTime(),
+  };
+}
+
+/**
+ * One row per finished attempt, for both systems: what comparisons and metrics read. Rows that
+ * finish together are inserted together; a row already there (a recovery racing a finish) is kept.
+ */
+export class AttemptRecorder {
+  private readonly group: GroupCommit<Prisma.ExecutionAttemptCreateManyInput, undefined>;
+
+  constructor(prisma: PrismaClient) {
+    this.group = new GroupCommit(
+      async (rows) => {
+        await prisma.executionAttempt.createMany({ data: rows, skipDuplicates: true });
+        return rows.map(() => undefined);
       },
-    },
-    create: {
-      ...facts,
-      endedAt,
-      exitCode: run?.exitCode ?? null,
-      errorClass: outcome.status === "failed" ? outcome.errorClass : null,
-      errorMessage: outcome.status === "failed" ? outcome.errorMessage : null,
-      outputDigest: run?.outputDigest ?? null,
-      outputBytes: run?.outputBytes ?? null,
-      durationMs: run ? run.durationMs : endedAt.getTime() - facts.startedAt.getTime(),
-    },
-    update: {},
-  });
+      { maxBatch: 500, concurrency: 2 },
+    );
+  }
+
+  record(facts: AttemptFacts, outcome: RecordedOutcome): Promise<void> {
+    return this.group.push(attemptRow(facts, outcome));
+  }
 }

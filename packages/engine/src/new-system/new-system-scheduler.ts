@@ -12,6 +12,12 @@ export interface SchedulerOptions {
   lockDurationMs: number;
   /** How often stalled jobs are looked for. */
   stalledIntervalMs: number;
+  /**
+   * Claim loops fetching in parallel, each only after the monitor granted it a slot: one fetch is a
+   * Redis round trip, so a single loop caps starts at ~1/RTT. With a stagger there is one loop.
+   * @defaultValue min(slots, 8)
+   */
+  fetchers?: number;
 }
 
 /**
@@ -28,6 +34,8 @@ export class NewSystemScheduler {
   >();
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
+  /** Woken when the blocking fetcher got a job: there may be more for the others. */
+  private readonly jobsArrived = new EventTarget();
   private lockTimer: NodeJS.Timeout | null = null;
   private tokenCounter = 0;
 
@@ -60,14 +68,22 @@ export class NewSystemScheduler {
       () => void this.renewLocks(),
       Math.max(100, this.options.lockDurationMs / 3),
     );
-    this.loop = this.claimLoop(worker);
+    const fetchers = this.monitor.snapshot().slotsTotal;
+    const count = this.options.fetchers ?? (this.monitor.staggered ? 1 : Math.min(fetchers, 8));
+    this.loop = Promise.all(Array.from({ length: count }, (_, i) => this.claimLoop(worker, i === 0))).then(
+      () => {},
+    );
   }
 
   get inFlight(): number {
     return this.held.size;
   }
 
-  private async claimLoop(worker: Worker<WorkOrderJobData>): Promise<void> {
+  /**
+   * The leader blocks on an empty queue (one blocking call per worker connection); followers
+   * fetch without blocking and, when the queue is empty, wait for the leader to see work.
+   */
+  private async claimLoop(worker: Worker<WorkOrderJobData>, leader: boolean): Promise<void> {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
       try {
@@ -78,7 +94,7 @@ export class NewSystemScheduler {
       const token = `${this.options.workerId}:${this.tokenCounter++}`;
       let job: Job<WorkOrderJobData> | undefined;
       try {
-        job = await worker.getNextJob(token, { block: true });
+        job = await worker.getNextJob(token, { block: leader });
       } catch (error) {
         this.monitor.release();
         if (signal.aborted) break;
@@ -88,8 +104,10 @@ export class NewSystemScheduler {
       }
       if (!job) {
         this.monitor.release();
+        if (!leader) await this.waitForArrivals(signal);
         continue;
       }
+      if (leader) this.jobsArrived.dispatchEvent(new Event("job"));
       const startedAt = new Date();
       this.monitor.markStarted(startedAt.getTime());
       if (signal.aborted) {
@@ -99,6 +117,20 @@ export class NewSystemScheduler {
       }
       this.track(job, token, startedAt);
     }
+  }
+
+  private waitForArrivals(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.jobsArrived.removeEventListener("job", done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, 1_000);
+      this.jobsArrived.addEventListener("job", done, { once: true });
+      signal.addEventListener("abort", done, { once: true });
+    });
   }
 
   private track(job: Job<WorkOrderJobData>, token: string, startedAt: Date): void {

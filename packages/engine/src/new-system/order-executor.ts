@@ -7,12 +7,17 @@ import {
   TASK_CATALOG,
   type WorkOrderState,
 } from "@qmc/core";
-import type { PrismaClient, WorkOrder } from "@qmc/db";
+import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { AttemptOutcome, ExecutionManager } from "../execution/execution-manager.ts";
 import { jobOptions, type SystemQueues } from "../queues/system-queues.ts";
-import { applyTransition, type TransitionFields } from "../work-orders/transition-writer.ts";
-import { recordAttempt } from "./attempt-record.ts";
+import type { TransitionBatcher } from "../work-orders/transition-batcher.ts";
+import type {
+  TransitionedOrder,
+  TransitionFields,
+  TransitionRequest,
+} from "../work-orders/transition-writer.ts";
+import type { AttemptRecorder } from "./attempt-record.ts";
 
 /** Abort reason used at shutdown: the attempt is handed back, not cancelled. */
 export const HAND_BACK = "hand-back";
@@ -21,6 +26,9 @@ export interface OrderExecutorDeps {
   prisma: PrismaClient;
   queues: SystemQueues;
   execution: ExecutionManager;
+  /** Writes transitions, grouping concurrent ones into one commit. */
+  transitions: TransitionBatcher;
+  attempts: AttemptRecorder;
   logger: Logger;
   workerId: string;
   /** Whether the worker named in an in-flight order is still alive (heartbeat fresh). */
@@ -34,7 +42,10 @@ export interface OrderExecutorDeps {
  * a guarded transition, so a duplicate delivery or a lost race changes nothing.
  */
 export class OrderExecutor {
+  /** Orders this executor is handling, with the controller that cancels their attempt. */
   private readonly running = new Map<string, AbortController>();
+  /** Orders whose attempt runs here right now (READY → finished). */
+  private readonly executing = new Set<string>();
 
   constructor(private readonly deps: OrderExecutorDeps) {}
 
@@ -54,28 +65,68 @@ export class OrderExecutor {
     for (const controller of this.running.values()) controller.abort(HAND_BACK);
   }
 
-  /** @param startedAt when the scheduler took the job: the attempt's recorded start. */
+  /**
+   * @param startedAt when the scheduler took the job: the attempt's recorded start.
+   * The common case — a PENDING order — is claimed straight away in one guarded write; any
+   * other state is read and dispatched.
+   */
   async handle(workOrderId: string, startedAt = new Date()): Promise<void> {
-    const order = await this.deps.prisma.workOrder.findUnique({ where: { id: workOrderId } });
-    if (!order) {
-      this.deps.logger.warn({ workOrderId }, "job for an unknown work order; dropped");
-      return;
+    const controller = new AbortController();
+    this.running.set(workOrderId, controller);
+    try {
+      let claimed: TransitionedOrder | null = await this.claim(workOrderId, startedAt);
+      if (!claimed) {
+        const order = await this.deps.prisma.workOrder.findUnique({ where: { id: workOrderId } });
+        claimed = order ? await this.dispatch(order, startedAt) : null;
+        if (!order) this.deps.logger.warn({ workOrderId }, "job for an unknown work order; dropped");
+      }
+      if (claimed) await this.runClaimed(claimed, startedAt, controller.signal);
+    } finally {
+      this.running.delete(workOrderId);
     }
-    const log = this.deps.logger.child({ workOrderId });
+  }
+
+  /** Claims a PENDING order (CLAIM, attempts + 1); null when it is not PENDING. */
+  private async claim(workOrderId: string, startedAt: Date): Promise<TransitionedOrder | null> {
+    try {
+      const { order } = await this.deps.transitions.apply({
+        workOrderId,
+        from: "PENDING",
+        event: "CLAIM",
+        incrementAttempts: true,
+        actor: `worker:${this.deps.workerId}`,
+        workerId: this.deps.workerId,
+        set: { workerId: this.deps.workerId, startedAt },
+      });
+      return order;
+    } catch (error) {
+      if (
+        isDomainError(error) &&
+        (error.code === "TRANSITION_CONFLICT" || error.code === "WORK_ORDER_NOT_FOUND")
+      ) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** A delivered job whose order is not PENDING: finished, in flight elsewhere, or due for retry. */
+  private async dispatch(order: TransitionedOrder, startedAt: Date): Promise<TransitionedOrder | null> {
     switch (order.state) {
       case "COMPLETED":
       case "FAILED":
       case "CANCELLED":
-        log.debug({ state: order.state }, "duplicate delivery of a finished order; ignored");
-        return;
+        this.deps.logger.debug({ workOrderId: order.id, state: order.state }, "duplicate delivery; ignored");
+        return null;
       case "PREPARING":
       case "RUNNING":
-        return this.recoverInFlight(order);
+        await this.recoverInFlight(order);
+        return null;
       case "WAITING_RETRY":
         await this.transition(order, order.state, "RETRY", { set: { nextRetryAt: null } });
-        return this.runAttempt({ ...order, state: "PENDING" }, startedAt);
+        return this.claim(order.id, startedAt);
       case "PENDING":
-        return this.runAttempt(order, startedAt);
+        return this.claim(order.id, startedAt); // lost a race with our own read; try once more
     }
   }
 
@@ -83,8 +134,8 @@ export class OrderExecutor {
    * An order found PREPARING/RUNNING when its job is delivered again: the worker that ran it
    * stopped renewing its lock. If that worker is gone, the attempt failed (STALLED).
    */
-  async recoverInFlight(order: WorkOrder): Promise<void> {
-    if (this.running.has(order.id)) return;
+  async recoverInFlight(order: TransitionedOrder): Promise<void> {
+    if (this.executing.has(order.id)) return;
     if (
       order.workerId &&
       order.workerId !== this.deps.workerId &&
@@ -102,8 +153,7 @@ export class OrderExecutor {
       errorMessage: `worker ${order.workerId ?? "?"} stopped while the order was ${order.state}`,
       run: null,
     };
-    await recordAttempt(
-      this.deps.prisma,
+    await this.deps.attempts.record(
       this.attemptFacts(order, order.attempts, order.startedAt, order.workerId ?? "unknown"),
       outcome,
     );
@@ -117,35 +167,35 @@ export class OrderExecutor {
     );
   }
 
-  private async runAttempt(order: WorkOrder, startedAt: Date): Promise<void> {
+  private async runClaimed(order: TransitionedOrder, startedAt: Date, signal: AbortSignal): Promise<void> {
+    const attempt = order.attempts;
     if (order.cancelRequestedAt) {
-      await this.transition(order, "PENDING", "CANCEL", { set: { finishedAt: new Date() } });
+      await this.transition(order, "PREPARING", "CANCEL", { attempt, set: { finishedAt: new Date() } });
       return;
     }
-    const attempt = order.attempts + 1;
-    const controller = new AbortController();
-    this.running.set(order.id, controller);
+    this.executing.add(order.id);
     try {
-      await this.transition(order, "PENDING", "CLAIM", {
-        attempt,
-        set: { attempts: attempt, workerId: this.deps.workerId, startedAt },
-      });
       await this.transition(order, "PREPARING", "READY", { attempt });
       const outcome = await this.deps.execution.runAttempt({
         kind: order.kind,
         payload: order.payload,
         seedId: order.shadowOfId ?? order.id,
         attempt,
-        signal: controller.signal,
+        signal,
       });
-      await recordAttempt(this.deps.prisma, this.attemptFacts(order, attempt, startedAt), outcome);
-      await this.finish(order, attempt, outcome, controller.signal);
+      await this.deps.attempts.record(this.attemptFacts(order, attempt, startedAt), outcome);
+      await this.finish(order, attempt, outcome, signal);
     } finally {
-      this.running.delete(order.id);
+      this.executing.delete(order.id);
     }
   }
 
-  private async finish(order: WorkOrder, attempt: number, outcome: AttemptOutcome, signal: AbortSignal) {
+  private async finish(
+    order: TransitionedOrder,
+    attempt: number,
+    outcome: AttemptOutcome,
+    signal: AbortSignal,
+  ) {
     const run = outcome.run;
     const runFields: TransitionFields = {
       exitCode: run?.exitCode ?? null,
@@ -191,7 +241,7 @@ export class OrderExecutor {
   }
 
   private async finishFailed(
-    order: WorkOrder,
+    order: TransitionedOrder,
     from: WorkOrderState,
     attempt: number,
     errorClass: ErrorClass,
@@ -229,7 +279,7 @@ export class OrderExecutor {
   }
 
   /** The retry is a delayed BullMQ job; its time is also in Postgres, so the reconciler can rebuild it. */
-  private async scheduleRetry(order: WorkOrder, decision: Extract<RetryDecision, { type: "retry" }>) {
+  private async scheduleRetry(order: TransitionedOrder, decision: Extract<RetryDecision, { type: "retry" }>) {
     try {
       await this.deps.queues.newSystem.add(
         order.kind,
@@ -244,7 +294,12 @@ export class OrderExecutor {
     }
   }
 
-  private decide(order: WorkOrder, attempt: number, errorClass: ErrorClass, cancelRequested: boolean) {
+  private decide(
+    order: TransitionedOrder,
+    attempt: number,
+    errorClass: ErrorClass,
+    cancelRequested: boolean,
+  ) {
     const kindPolicy = isTaskKind(order.kind)
       ? TASK_CATALOG[order.kind].retryPolicy
       : TASK_CATALOG.synthetic.retryPolicy;
@@ -259,7 +314,7 @@ export class OrderExecutor {
   }
 
   private attemptFacts(
-    order: WorkOrder,
+    order: TransitionedOrder,
     attempt: number,
     startedAt: Date | null,
     workerId = this.deps.workerId,
@@ -278,9 +333,9 @@ export class OrderExecutor {
   }
 
   private async transition(
-    order: WorkOrder,
+    order: TransitionedOrder,
     from: WorkOrderState,
-    event: Parameters<typeof applyTransition>[1]["event"],
+    event: TransitionRequest["event"],
     extra: {
       attempt?: number;
       failOutcome?: "retry" | "fail";
@@ -289,7 +344,7 @@ export class OrderExecutor {
     },
   ) {
     try {
-      return await applyTransition(this.deps.prisma, {
+      return await this.deps.transitions.apply({
         workOrderId: order.id,
         from,
         event,

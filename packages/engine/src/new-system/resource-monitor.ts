@@ -50,6 +50,11 @@ export class ResourceMonitor extends EventEmitter {
     this.changed.setMaxListeners(0);
   }
 
+  /** Starts are spaced out, so they must come from one place in sequence. */
+  get staggered(): boolean {
+    return this.options.staggerMs > 0;
+  }
+
   start(): void {
     this.sampleMemory();
     this.sampler = setInterval(() => this.sampleMemory(), this.options.memorySampleMs ?? 1000);

@@ -21,14 +21,17 @@ export interface EngineHarness {
   queues: SystemQueues;
   submitter: WorkOrderSubmitter;
   resources: EngineResources;
-  startEngine(options?: Partial<QueueEngineOptions>): Promise<QueueEngine>;
+  startEngine(
+    options?: Partial<QueueEngineOptions>,
+    overrides?: Partial<EngineResources>,
+  ): Promise<QueueEngine>;
   /** Deletes every Redis key of this prefix: what FLUSHALL does to this deployment. */
   flushRedis(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createEngineHarness(label: string): Promise<EngineHarness> {
-  const db = await createTestDatabase(label);
+export async function createEngineHarness(label: string, maxConnections = 5): Promise<EngineHarness> {
+  const db = await createTestDatabase(label, maxConnections);
   const prefix = `test-${randomUUID()}`;
   const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const redis = await connectRedis(redisUrl, "producer");
@@ -55,7 +58,7 @@ export async function createEngineHarness(label: string): Promise<EngineHarness>
     queues,
     submitter,
     resources,
-    async startEngine(options = {}) {
+    async startEngine(options = {}, overrides = {}) {
       const workerId = options.workerId ?? `engine-${counter++}`;
       const now = new Date();
       await db.prisma.workerHeartbeat.upsert({
@@ -75,21 +78,24 @@ export async function createEngineHarness(label: string): Promise<EngineHarness>
         },
         update: { lastSeenAt: now, stoppedAt: null },
       });
-      const engine = new QueueEngine(resources, {
-        workerId,
-        systems: ["LEGACY", "NEW"],
-        legacyConcurrency: 8,
-        newSystemSlots: 8,
-        staggerMs: 0,
-        lockDurationMs: 5_000,
-        stalledIntervalMs: 1_000,
-        reconcileIntervalMs: 500,
-        reconcileGraceMs: 1_000,
-        workerStaleAfterMs: 60_000,
-        outputLimitBytes: 65_536,
-        readMemoryRatio: () => 0.1,
-        ...options,
-      });
+      const engine = new QueueEngine(
+        { ...resources, ...overrides },
+        {
+          workerId,
+          systems: ["LEGACY", "NEW"],
+          legacyConcurrency: 8,
+          newSystemSlots: 8,
+          staggerMs: 0,
+          lockDurationMs: 5_000,
+          stalledIntervalMs: 1_000,
+          reconcileIntervalMs: 500,
+          reconcileGraceMs: 1_000,
+          workerStaleAfterMs: 60_000,
+          outputLimitBytes: 65_536,
+          readMemoryRatio: () => 0.1,
+          ...options,
+        },
+      );
       await engine.start();
       engines.push(engine);
       return engine;

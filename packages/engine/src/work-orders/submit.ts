@@ -7,9 +7,10 @@ import {
   type ValidatedSubmission,
   validateSubmission,
 } from "@qmc/core";
-import type { Prisma, PrismaClient } from "@qmc/db";
+import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import { jobOptions, type SystemQueues } from "../queues/system-queues.ts";
+import { INSERT_LEGACY_ORDERS_SQL, INSERT_NEW_ORDERS_SQL } from "./submit-sql.ts";
 
 export interface SubmitRequest {
   /** Normally generated; given by migration and resubmission flows that need a known id. */
@@ -40,8 +41,6 @@ export interface SubmitterOptions {
   maxQueueDepth: number;
 }
 
-const LEGACY_INITIAL_STATUS = "queued";
-
 /**
  * The submit path of both systems: validate against the task catalog, write the order with
  * its first history row and its audit event (holding the full submission, so the order can
@@ -71,13 +70,19 @@ export class WorkOrderSubmitter {
       const adding = prepared.filter((p) => p.request.system === system).length;
       await this.assertCapacity(system, adding);
     }
-    await this.prisma.$transaction(async (tx) => {
-      for (const system of ["LEGACY", "NEW"] as const) {
-        const batch = prepared.filter((p) => p.request.system === system);
-        if (batch.length) await this.write(tx, system, batch);
-      }
-    });
-    return Promise.all(prepared.map((p) => this.enqueue(p)));
+    const bySystem = (["LEGACY", "NEW"] as const)
+      .map((system) => [system, prepared.filter((p) => p.request.system === system)] as const)
+      .filter(([, batch]) => batch.length > 0);
+    if (bySystem.length === 1) {
+      const [system, batch] = bySystem[0] ?? [];
+      if (system && batch) await this.write(system, batch);
+    } else {
+      // Both systems in one batch: one transaction, so the batch stays all or nothing.
+      await this.prisma.$transaction(async (tx) => {
+        for (const [system, batch] of bySystem) await this.write(system, batch, tx);
+      });
+    }
+    return this.enqueue(prepared);
   }
 
   private prepare(request: SubmitRequest, index: number, total: number): Prepared {
@@ -113,46 +118,47 @@ export class WorkOrderSubmitter {
     }
   }
 
-  private async write(tx: Prisma.TransactionClient, system: QueueSystem, batch: Prepared[]): Promise<void> {
-    const at = new Date();
-    if (system === "NEW") {
-      await tx.workOrder.createMany({ data: batch.map((p) => newOrderRow(p, at)) });
-      await tx.stateTransition.createMany({
-        data: batch.map((p) => ({
-          workOrderId: p.id,
-          fromState: null,
-          toState: "PENDING" as const,
-          event: "SUBMIT" as const,
-          at,
-          attempt: 0,
-          metadata: { actor: p.request.actor },
-        })),
-      });
-    } else {
-      await tx.legacyWorkOrder.createMany({ data: batch.map((p) => legacyOrderRow(p, at)) });
-      await tx.legacyStatusChange.createMany({
-        data: batch.map((p) => ({
-          workOrderId: p.id,
-          fromStatus: null,
-          toStatus: LEGACY_INITIAL_STATUS,
-          at,
-        })),
-      });
-    }
-    await tx.auditEvent.createMany({ data: batch.map((p) => submitAuditRow(p, system, at)) });
+  private async write(
+    system: QueueSystem,
+    batch: Prepared[],
+    client: Pick<PrismaClient, "$executeRawUnsafe"> = this.prisma,
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    const rows = batch.map((p) => (system === "NEW" ? newOrderRow(p, at) : legacyOrderRow(p, at)));
+    await client.$executeRawUnsafe(
+      system === "NEW" ? INSERT_NEW_ORDERS_SQL : INSERT_LEGACY_ORDERS_SQL,
+      JSON.stringify(rows),
+    );
   }
 
-  private async enqueue({ id, request, validated }: Prepared): Promise<SubmittedOrder> {
-    const { system } = request;
-    try {
-      await this.queues
-        .of(system)
-        .add(validated.kind, { workOrderId: id }, jobOptions(id, 1, validated.priority));
-      return { id, system, enqueued: true };
-    } catch (error) {
-      this.logger.warn({ err: error, workOrderId: id, system }, "enqueue failed; the reconciler will retry");
-      return { id, system, enqueued: false };
+  /** One addBulk per system: a batch of orders costs one Redis round trip, not one each. */
+  private async enqueue(prepared: Prepared[]): Promise<SubmittedOrder[]> {
+    const enqueued = new Map<string, boolean>();
+    for (const system of ["LEGACY", "NEW"] as const) {
+      const batch = prepared.filter((p) => p.request.system === system);
+      if (!batch.length) continue;
+      const jobs = batch.map(({ id, validated }) => ({
+        name: validated.kind,
+        data: { workOrderId: id },
+        opts: jobOptions(id, 1, validated.priority),
+      }));
+      let ok = true;
+      try {
+        await this.queues.of(system).addBulk(jobs);
+      } catch (error) {
+        ok = false;
+        this.logger.warn(
+          { err: error, system, orders: batch.length },
+          "enqueue failed; the reconciler will retry",
+        );
+      }
+      for (const p of batch) enqueued.set(p.id, ok);
     }
+    return prepared.map((p) => ({
+      id: p.id,
+      system: p.request.system,
+      enqueued: enqueued.get(p.id) ?? false,
+    }));
   }
 }
 
@@ -162,60 +168,45 @@ interface Prepared {
   id: string;
 }
 
-function newOrderRow(p: Prepared, at: Date): Prisma.WorkOrderCreateManyInput {
-  const { request, validated } = p;
+/** One input row of INSERT_NEW_ORDERS_SQL. */
+function newOrderRow({ id, request, validated }: Prepared, at: string) {
   return {
-    id: p.id,
+    id,
     kind: validated.kind,
-    payload: validated.payload as Prisma.InputJsonValue,
-    state: "PENDING",
+    payload: validated.payload,
     role: request.role ?? "PRIMARY",
     priority: validated.priority,
     // Shadows never retry into side effects: one attempt, compared as it is.
     maxAttempts: request.role === "SHADOW" ? 1 : validated.maxAttempts,
     shadowOfId: request.shadowOfId ?? null,
     migrated: request.migrated ?? false,
-    originalSubmittedAt: request.originalSubmittedAt ?? null,
+    originalSubmittedAt: request.originalSubmittedAt?.toISOString() ?? null,
     resubmittedFromId: request.resubmittedFromId ?? null,
-    submittedBy: request.actor,
-    routeBucket: request.route?.bucket ?? null,
-    configVersion: request.route?.configVersion ?? null,
-    createdAt: at,
-    updatedAt: at,
+    ...commonRow({ id, request, validated }, "NEW", at),
   };
 }
 
-function legacyOrderRow(p: Prepared, at: Date): Prisma.LegacyWorkOrderCreateManyInput {
-  const { request, validated } = p;
+/** One input row of INSERT_LEGACY_ORDERS_SQL. */
+function legacyOrderRow({ id, request, validated }: Prepared, at: string) {
   return {
-    id: p.id,
+    id,
     kind: validated.kind,
-    payload: validated.payload as Prisma.InputJsonValue,
-    status: LEGACY_INITIAL_STATUS,
+    payload: validated.payload,
     priority: validated.priority,
-    submittedBy: request.actor,
-    submittedAt: at,
-    routeBucket: request.route?.bucket ?? null,
-    configVersion: request.route?.configVersion ?? null,
     resubmittedFromId: request.resubmittedFromId ?? null,
+    ...commonRow({ id, request, validated }, "LEGACY", at),
   };
 }
 
-function submitAuditRow(p: Prepared, system: QueueSystem, at: Date): Prisma.AuditEventCreateManyInput {
-  const { request, validated } = p;
+function commonRow({ request, validated }: Prepared, system: QueueSystem, at: string) {
   return {
-    at,
-    actor: request.actor,
+    submittedBy: request.actor,
     actorUserId: request.actorUserId ?? null,
-    action: "work_order.submit",
-    subjectType: system === "NEW" ? "WorkOrder" : "LegacyWorkOrder",
-    subjectId: p.id,
-    after: { system, role: request.role ?? "PRIMARY", route: request.route ?? null } as Prisma.InputJsonValue,
+    routeBucket: request.route?.bucket ?? null,
+    configVersion: request.route?.configVersion ?? null,
+    at,
+    after: { system, role: request.role ?? "PRIMARY", route: request.route ?? null },
     // The full submission as the caller gave it, so it can be re-submitted even if the row is gone.
-    submission: {
-      kind: validated.kind,
-      payload: request.payload,
-      priority: validated.priority,
-    } as Prisma.InputJsonValue,
+    submission: { kind: validated.kind, payload: request.payload, priority: validated.priority },
   };
 }
