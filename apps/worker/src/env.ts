@@ -1,6 +1,6 @@
 import os from "node:os";
 import { DEFAULT_DATABASE_URL } from "@qmc/db";
-import { throwEnvValidationError } from "@qmc/runtime";
+import { serviceEnvSchema, throwEnvValidationError } from "@qmc/runtime";
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL } from "@qmc/transport";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
@@ -9,12 +9,11 @@ import { z } from "zod";
 export function parseWorkerEnv(source: Record<string, string | undefined> = process.env) {
   return createEnv({
     server: {
-      DATABASE_URL: z.url().default(DEFAULT_DATABASE_URL),
-      REDIS_URL: z.url().default(DEFAULT_REDIS_URL),
-      QUEUE_PREFIX: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ or -, at most 64")
-        .default(DEFAULT_QUEUE_PREFIX),
+      ...serviceEnvSchema({
+        databaseUrl: DEFAULT_DATABASE_URL,
+        redisUrl: DEFAULT_REDIS_URL,
+        queuePrefix: DEFAULT_QUEUE_PREFIX,
+      }),
       WORKER_ID: z
         .string()
         .regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, _ . or -, at most 100")

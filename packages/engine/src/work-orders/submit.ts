@@ -112,7 +112,7 @@ export class WorkOrderSubmitter {
     if (depth + adding > this.options.maxQueueDepth) {
       throw new DomainError(
         "BACKPRESSURE",
-        `The ${system === "NEW" ? "new" : "legacy"} queue holds ${depth} waiting orders; the limit is ${this.options.maxQueueDepth}. Retry later or raise MAX_QUEUE_DEPTH.`,
+        `The ${system === "NEW" ? "new" : "legacy"} queue holds ${depth} waiting orders; the limit is ${this.options.maxQueueDepth}. Retry later, or raise the maximum queue depth.`,
         { system, depth, limit: this.options.maxQueueDepth },
       );
     }

@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/**
+ * The variables every process of a deployment shares (database, Redis, key prefix), validated
+ * the same way in each app's env schema. Defaults come from the packages that own them.
+ */
+export function serviceEnvSchema(defaults: { databaseUrl: string; redisUrl: string; queuePrefix: string }) {
+  return {
+    DATABASE_URL: z.url().default(defaults.databaseUrl),
+    REDIS_URL: z.url().default(defaults.redisUrl),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ or -, at most 64")
+      .default(defaults.queuePrefix),
+  };
+}
