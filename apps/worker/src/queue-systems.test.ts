@@ -119,6 +119,33 @@ describe("worker processes", () => {
     }
   }, 90_000);
 
+  it("a restarted worker loses no scheduled retry, even when Redis lost the delayed jobs too", async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `retry-${i}`);
+    // Every first attempt fails (retryable); the retry is due about a second later.
+    await h.submitter.submitMany(
+      ids.map((id) => ({
+        id,
+        kind: "synthetic",
+        payload: { failureRate: 1 },
+        system: "NEW" as const,
+        actor: "test",
+      })),
+    );
+    const first = start("retry-first", { WORKER_SYSTEMS: "new" });
+    await pollUntil(
+      () => h.db.prisma.workOrder.count({ where: { id: { in: ids }, state: "WAITING_RETRY" } }),
+      (n) => n === ids.length,
+    );
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await h.flushRedis(); // the delayed retry jobs are gone; nextRetryAt in Postgres is not
+    start("retry-second", { WORKER_SYSTEMS: "new" });
+    await waitForTerminal(h.db, ids, 30_000);
+    const orders = await h.db.prisma.workOrder.findMany({ where: { id: { in: ids } } });
+    // failureRate 1: all three attempts ran and failed; none was lost on the way.
+    expect(orders.map((o) => [o.state, o.attempts])).toEqual(ids.map(() => ["FAILED", 3]));
+  }, 60_000);
+
   it("two worker processes together execute each order exactly once", async () => {
     const ids = await submitBoth("pair", 200, { durationMs: 20 });
     const a = start("pair-a");
