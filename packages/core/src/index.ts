@@ -16,6 +16,15 @@ export {
   type OutcomeDifference,
 } from "./comparison.ts";
 export {
+  assertReason,
+  initialQueueConfig,
+  MAX_REASON_LENGTH,
+  planConfigChange,
+  type QueueConfigChange,
+  type QueueConfigValues,
+  toRoutingConfig,
+} from "./config/queue-config.ts";
+export {
   ERROR_CLASSES,
   type ErrorClass,
   isErrorClass,

@@ -1,3 +1,11 @@
+export {
+  type ChangeContext,
+  changeConfig,
+  configHistory,
+  type QueueConfigVersion,
+  readLiveConfig,
+} from "./config/config-store.ts";
+export { LiveConfig, type LiveConfigOptions } from "./config/live-config.ts";
 export { type AttemptOutcome, type AttemptRequest, ExecutionManager } from "./execution/execution-manager.ts";
 export { LegacyProcessor } from "./legacy/legacy-processor.ts";
 export { OrderExecutor } from "./new-system/order-executor.ts";
@@ -11,12 +19,14 @@ export {
 } from "./queues/system-queues.ts";
 export { type ReconcileReport, Reconciler } from "./reconciler.ts";
 export type { EngineResources } from "./resources.ts";
+export { QueueManager, type RoutedSubmission, type RoutedSubmitInput } from "./routing/queue-manager.ts";
 export {
   type SandboxProvider,
   type SandboxRunRequest,
   type SandboxRunResult,
   SubprocessSandbox,
 } from "./sandbox/index.ts";
+export { type ConsistencyRate, ShadowComparator, shadowConsistency } from "./shadow/shadow-comparator.ts";
 export { type CancelDeps, type CancelResult, cancelWorkOrder } from "./work-orders/cancel.ts";
 export { type SubmitRequest, type SubmittedOrder, WorkOrderSubmitter } from "./work-orders/submit.ts";
 export { applyTransition, type TransitionRequest } from "./work-orders/transition-writer.ts";

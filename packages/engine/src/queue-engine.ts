@@ -10,6 +10,7 @@ import { SystemQueues } from "./queues/system-queues.ts";
 import { Reconciler } from "./reconciler.ts";
 import type { EngineResources } from "./resources.ts";
 import { SubprocessSandbox } from "./sandbox/index.ts";
+import { ShadowComparator } from "./shadow/shadow-comparator.ts";
 import { TransitionBatcher } from "./work-orders/transition-batcher.ts";
 import { workerLiveness } from "./workers/worker-liveness.ts";
 
@@ -27,6 +28,8 @@ export interface QueueEngineOptions {
   workerStaleAfterMs: number;
   outputLimitBytes: number;
   readMemoryRatio: () => number;
+  /** How often finished shadow pairs are compared. @defaultValue 1000 */
+  shadowCompareIntervalMs?: number;
 }
 
 /**
@@ -40,6 +43,7 @@ export class QueueEngine {
   private readonly scheduler: NewSystemScheduler | null;
   private readonly legacy: LegacyProcessor | null;
   private readonly reconciler: Reconciler;
+  readonly shadowComparator: ShadowComparator;
   private readonly subscriber;
   private unsubscribeCancel: (() => Promise<void>) | null = null;
   private stopped: Promise<void> | null = null;
@@ -105,6 +109,7 @@ export class QueueEngine {
       batchSize: 500,
       isWorkerAlive,
     });
+    this.shadowComparator = new ShadowComparator(prisma, logger, options.shadowCompareIntervalMs ?? 1000);
     this.subscriber = createRedisConnection(resources.redisUrl, "subscriber");
     this.subscriber.on("error", (error) => logger.warn({ err: error }, "cancel subscriber error"));
   }
@@ -121,6 +126,7 @@ export class QueueEngine {
     await this.legacy?.start();
     await this.scheduler?.start();
     this.reconciler.start();
+    this.shadowComparator.start();
   }
 
   /** Stop claiming, let running work finish until the deadline, hand back the rest. */
@@ -131,6 +137,7 @@ export class QueueEngine {
 
   private async stopOnce(deadlineMs: number): Promise<void> {
     await this.reconciler.stop();
+    await this.shadowComparator.stop();
     await Promise.all([this.scheduler?.stop(deadlineMs), this.legacy?.stop(deadlineMs)]);
     await this.unsubscribeCancel?.().catch(() => {});
     this.subscriber.disconnect();

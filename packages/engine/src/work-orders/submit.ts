@@ -26,7 +26,8 @@ export interface SubmitRequest {
   migrated?: boolean;
   originalSubmittedAt?: Date;
   resubmittedFromId?: string;
-  route?: { bucket: number; configVersion: number };
+  /** Where routing sent it and why; bucket and version are stored on the order, all of it in the audit event. */
+  route?: { bucket: number; configVersion: number; reason?: string };
 }
 
 export interface SubmittedOrder {

@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { isTaskKind, type RouteDecision, routeWorkOrder, TASK_CATALOG, toRoutingConfig } from "@qmc/core";
+import type { QueueConfigVersion } from "../config/config-store.ts";
+import type { SubmitRequest, WorkOrderSubmitter } from "../work-orders/submit.ts";
+
+export interface RoutedSubmitInput {
+  kind: string;
+  payload: unknown;
+  priority?: number;
+  actor: string;
+  actorUserId?: string;
+  /** Set when re-submitting from the audit trail: the new order links to the original. */
+  resubmittedFromId?: string;
+}
+
+export interface RoutedSubmission {
+  id: string;
+  system: "LEGACY" | "NEW";
+  route: RouteDecision & { configVersion: number };
+  /** The new system's shadow copy, when shadow mode ran one. */
+  shadowId: string | null;
+  enqueued: boolean;
+}
+
+/**
+ * The QueueManager of the migration plan: every submission is routed by the live config —
+ * master switch, percent by the published hash, shadow copy — and the route is recorded on
+ * the order (bucket, config version) and in its audit event.
+ */
+export class QueueManager {
+  constructor(
+    private readonly config: { current(): QueueConfigVersion },
+    private readonly submitter: WorkOrderSubmitter,
+  ) {}
+
+  async submit(input: RoutedSubmitInput): Promise<RoutedSubmission> {
+    const [submission] = await this.submitMany([input]);
+    if (!submission) throw new Error("submitMany returned nothing for one input");
+    return submission;
+  }
+
+  /** All routed with the same config version; all or nothing. */
+  async submitMany(inputs: RoutedSubmitInput[]): Promise<RoutedSubmission[]> {
+    const config = this.config.current();
+    const routing = toRoutingConfig(config);
+    const planned = inputs.map((input) => {
+      const id = randomUUID();
+      const route = { ...routeWorkOrder(routing, id), configVersion: config.version };
+      // A kind with side effects is never shadowed: the shadow must not touch the world.
+      const shadowId =
+        route.shadow && isTaskKind(input.kind) && !TASK_CATALOG[input.kind].sideEffects ? randomUUID() : null;
+      return { id, input, route, shadowId };
+    });
+    const requests: SubmitRequest[] = planned.flatMap(({ id, input, route, shadowId }) => {
+      const common = {
+        kind: input.kind,
+        payload: input.payload,
+        actor: input.actor,
+        ...(input.priority === undefined ? {} : { priority: input.priority }),
+        ...(input.actorUserId ? { actorUserId: input.actorUserId } : {}),
+        route: { bucket: route.bucket, configVersion: route.configVersion, reason: route.reason },
+      };
+      const primary: SubmitRequest = {
+        ...common,
+        id,
+        system: route.system,
+        ...(input.resubmittedFromId ? { resubmittedFromId: input.resubmittedFromId } : {}),
+      };
+      if (!shadowId) return [primary];
+      return [primary, { ...common, id: shadowId, system: "NEW", role: "SHADOW", shadowOfId: id }];
+    });
+    const submitted = await this.submitter.submitMany(requests);
+    const enqueued = new Map(submitted.map((s) => [s.id, s.enqueued]));
+    return planned.map(({ id, route, shadowId }) => ({
+      id,
+      system: route.system,
+      route,
+      shadowId,
+      enqueued: enqueued.get(id) ?? false,
+    }));
+  }
+}
