@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import { DomainError } from "@qmc/core";
+import type { ApiToken, PrismaClient } from "@qmc/db";
+import { type AuditActor, recordAudit } from "./audit.ts";
+import { ACTIVITY_WRITE_INTERVAL_MS, type AuthUser, MAX_TOKEN_LENGTH } from "./auth-user.ts";
+import { randomSecret, sha256Hex } from "./secrets.ts";
+
+/** Every API token starts with this, so leaked tokens are easy to recognise and scan for. */
+export const API_TOKEN_PREFIX = "qmc_";
+
+/** A token as listed to its owner or an admin: no hash, only the public prefix. */
+export type ApiTokenSummary = Omit<ApiToken, "tokenHash" | "userId">;
+
+/** A freshly created token. `token` is shown once and cannot be recovered later. */
+export interface CreatedApiToken {
+  id: string;
+  name: string;
+  /** `qmc_` and 8 public characters, stored so the token can be recognised in lists. */
+  prefix: string;
+  token: string;
+}
+
+const SUMMARY_SELECT = {
+  id: true,
+  name: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+} as const;
+
+/**
+ * Creates an API token for `userId`: `qmc_<8 hex>_<32-byte base64url secret>`. Only the sha256 of
+ * the whole token and its prefix are stored. Audited as `api_token.create`.
+ * Throws USER_NOT_FOUND when the user does not exist.
+ */
+export async function createApiToken(
+  prisma: PrismaClient,
+  input: { userId: string; name: string; expiresAt?: Date },
+  who: AuditActor,
+): Promise<CreatedApiToken> {
+  // Hex keeps the public part free of "_" and "-", so the prefix reads unambiguously.
+  const prefix = `${API_TOKEN_PREFIX}${randomBytes(4).toString("hex")}`;
+  const token = `${prefix}_${randomSecret(32)}`;
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+    if (!user) {
+      throw new DomainError(
+        "USER_NOT_FOUND",
+        `No user has id ${input.userId}: reload the user list and pick an existing user.`,
+        { userId: input.userId },
+      );
+    }
+    const created = await tx.apiToken.create({
+      data: {
+        userId: user.id,
+        name: input.name.trim(),
+        tokenHash: sha256Hex(token),
+        prefix,
+        expiresAt: input.expiresAt ?? null,
+      },
+      select: { id: true, name: true, expiresAt: true },
+    });
+    await recordAudit(tx, who, {
+      action: "api_token.create",
+      subjectType: "ApiToken",
+      subjectId: created.id,
+      after: {
+        userId: user.id,
+        name: created.name,
+        prefix,
+        expiresAt: created.expiresAt?.toISOString() ?? null,
+      },
+    });
+    return { id: created.id, name: created.name, prefix, token };
+  });
+}
+
+/**
+ * The user behind a bearer token, or null when the token is unknown, revoked, expired or its user
+ * is disabled. Refreshes lastUsedAt at most once a minute.
+ */
+export async function resolveApiToken(prisma: PrismaClient, token: string): Promise<AuthUser | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX) || token.length > MAX_TOKEN_LENGTH) return null;
+  const row = await prisma.apiToken.findUnique({
+    where: { tokenHash: sha256Hex(token) },
+    select: {
+      id: true,
+      expiresAt: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      user: { select: { id: true, email: true, role: true, disabledAt: true } },
+    },
+  });
+  const now = new Date();
+  if (!row || row.revokedAt !== null || row.user.disabledAt !== null) return null;
+  if (row.expiresAt !== null && row.expiresAt <= now) return null;
+
+  const staleBefore = new Date(now.getTime() - ACTIVITY_WRITE_INTERVAL_MS);
+  if (row.lastUsedAt === null || row.lastUsedAt < staleBefore) {
+    // Conditional, so a client firing many requests at once does not write the row each time.
+    await prisma.apiToken.updateMany({
+      where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+      data: { lastUsedAt: now },
+    });
+  }
+  const { user } = row;
+  return { id: user.id, email: user.email, role: user.role, via: "token", tokenId: row.id };
+}
+
+/**
+ * Revokes a token at once; audited as `api_token.revoke`. Returns false, writing nothing, when the
+ * token does not exist or was already revoked. Whether `who` may revoke it is the caller's check.
+ */
+export async function revokeApiToken(prisma: PrismaClient, id: string, who: AuditActor): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const revokedAt = new Date();
+    const { count } = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt } });
+    if (count === 0) return false;
+    await recordAudit(tx, who, {
+      action: "api_token.revoke",
+      subjectType: "ApiToken",
+      subjectId: id,
+      after: { revokedAt: revokedAt.toISOString() },
+    });
+    return true;
+  });
+}
+
+/** A user's tokens, newest first, without hashes. */
+export function listApiTokens(prisma: PrismaClient, userId: string): Promise<ApiTokenSummary[]> {
+  return prisma.apiToken.findMany({
+    where: { userId },
+    select: SUMMARY_SELECT,
+    orderBy: { createdAt: "desc" },
+  });
+}

@@ -1,0 +1,32 @@
+// Authentication and authorisation for the control plane (DESIGN.md §7): users and roles, console
+// sessions, API tokens, the first admin, and per-request checks (who is calling, is it same-origin).
+
+export type { ApiTokenSummary, CreatedApiToken } from "./api-tokens.ts";
+export { createApiToken, listApiTokens, resolveApiToken, revokeApiToken } from "./api-tokens.ts";
+export type { AuditActor } from "./audit.ts";
+export type { AuthUser } from "./auth-user.ts";
+export type { FirstAdminOptions, FirstAdminResult } from "./bootstrap-admin.ts";
+export { DEFAULT_ADMIN_EMAIL, ensureFirstAdmin } from "./bootstrap-admin.ts";
+export {
+  assertStrongPassword,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  normalizeEmail,
+  verifyPassword,
+} from "./passwords.ts";
+export type { SessionCookieOptions } from "./request-auth.ts";
+export {
+  authenticateRequest,
+  bearerToken,
+  clearedSessionCookie,
+  isSameOriginMutation,
+  readCookie,
+  sessionCookie,
+} from "./request-auth.ts";
+export type { Role } from "./roles.ts";
+export { hasRole, isRole, ROLES } from "./roles.ts";
+export type { SignInInput, SignInResult } from "./sessions.ts";
+export { resolveSession, SESSION_COOKIE, signIn, signOut } from "./sessions.ts";
+export type { CreateUserInput, PublicUser } from "./users.ts";
+export { createUser, listUsers, setUserRole } from "./users.ts";

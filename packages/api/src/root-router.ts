@@ -1,0 +1,21 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { authRouter } from "./routers/auth/auth-router.ts";
+import { usersRouter } from "./routers/auth/users-router.ts";
+import { rolloutRouter } from "./routers/rollout/rollout-router.ts";
+import { systemRouter } from "./routers/system/system-router.ts";
+import { workOrdersRouter } from "./routers/work-orders/work-orders-router.ts";
+import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
+
+/** The control plane: one router per domain. The console and every API client call these. */
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  users: usersRouter,
+  rollout: rolloutRouter,
+  workOrders: workOrdersRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export const createCaller = createCallerFactory(appRouter);
