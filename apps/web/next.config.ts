@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Workspace packages are consumed as TypeScript source (see README, "Layout").
-  transpilePackages: ["@qmc/core", "@qmc/db", "@qmc/runtime", "@qmc/transport"],
+  transpilePackages: ["@qmc/api", "@qmc/core", "@qmc/db", "@qmc/engine", "@qmc/runtime", "@qmc/transport"],
   poweredByHeader: false,
 };
 

@@ -12,6 +12,48 @@ export const env = createEnv({
       redisUrl: DEFAULT_REDIS_URL,
       queuePrefix: DEFAULT_QUEUE_PREFIX,
     }),
+    /** Executables the `command` kind may be submitted with; workers check their own list again. */
+    COMMAND_ALLOWLIST: z
+      .string()
+      .default("echo,true,false,sleep")
+      .transform((raw) =>
+        raw
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    COMMAND_ENV_ALLOWLIST: z
+      .string()
+      .default("PATH,LANG,TZ")
+      .transform((raw) =>
+        raw
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    /** Waiting orders per system beyond which submit answers BACKPRESSURE. */
+    MAX_QUEUE_DEPTH: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .min(0.1)
+      .max(24 * 90)
+      .default(12),
+    /** Extra origins allowed to send cookie-authenticated mutations (comma list of https://host). */
+    ALLOWED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((raw) =>
+        raw
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    /** Set when the console is served over HTTPS: the session cookie gets Secure. */
+    SECURE_COOKIES: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** A worker whose heartbeat is older than this counts as gone. */
     WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
   },

@@ -80,7 +80,8 @@ export class SubprocessSandbox implements SandboxProvider {
     try {
       child = spawn(request.command, request.args, {
         detached: true,
-        env: request.env,
+        // Exactly the given variables. (Cast: Next's types make NODE_ENV required in ProcessEnv.)
+        env: request.env as NodeJS.ProcessEnv,
         cwd,
         stdio: ["pipe", "pipe", "pipe"],
       });
