@@ -30,6 +30,8 @@ const STATUS_OF: Record<DomainErrorCode, TrpcCode> = {
   WEAK_PASSWORD: "BAD_REQUEST",
   EMAIL_TAKEN: "CONFLICT",
   USER_NOT_FOUND: "NOT_FOUND",
+  AUDIT_EVENT_NOT_RESUBMITTABLE: "NOT_FOUND",
+  IDEMPOTENCY_KEY_IN_USE: "CONFLICT",
 };
 
 /** Domain errors become typed tRPC errors; anything else stays an internal error (logged, not leaked). */

@@ -1,6 +1,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { auditRouter } from "./routers/audit/audit-router.ts";
 import { authRouter } from "./routers/auth/auth-router.ts";
 import { usersRouter } from "./routers/auth/users-router.ts";
+import { migrationRouter } from "./routers/migration/migration-router.ts";
 import { rolloutRouter } from "./routers/rollout/rollout-router.ts";
 import { systemRouter } from "./routers/system/system-router.ts";
 import { workOrdersRouter } from "./routers/work-orders/work-orders-router.ts";
@@ -13,6 +15,8 @@ export const appRouter = createTRPCRouter({
   rollout: rolloutRouter,
   workOrders: workOrdersRouter,
   system: systemRouter,
+  audit: auditRouter,
+  migration: migrationRouter,
 });
 
 export type AppRouter = typeof appRouter;

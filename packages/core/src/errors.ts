@@ -29,6 +29,8 @@ export const DOMAIN_ERROR_CODES = [
   "WEAK_PASSWORD",
   "EMAIL_TAKEN",
   "USER_NOT_FOUND",
+  "AUDIT_EVENT_NOT_RESUBMITTABLE",
+  "IDEMPOTENCY_KEY_IN_USE",
 ] as const;
 
 /** A stable, machine-readable reason for a {@link DomainError}. */

@@ -8,6 +8,7 @@ export {
 export { LiveConfig, type LiveConfigOptions } from "./config/live-config.ts";
 export { type AttemptOutcome, type AttemptRequest, ExecutionManager } from "./execution/execution-manager.ts";
 export { LegacyProcessor } from "./legacy/legacy-processor.ts";
+export * from "./migration/index.ts";
 export { OrderExecutor } from "./new-system/order-executor.ts";
 export { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-monitor.ts";
 export { QueueEngine, type QueueEngineOptions } from "./queue-engine.ts";
@@ -19,6 +20,20 @@ export {
 } from "./queues/system-queues.ts";
 export { type ReconcileReport, Reconciler } from "./reconciler.ts";
 export type { EngineResources } from "./resources.ts";
+export {
+  type BulkResubmitPlan,
+  continueBulkResubmit,
+  planBulkResubmit,
+  type ResubmitFilter,
+  startBulkResubmit,
+} from "./resubmission/bulk-resubmit.ts";
+export { type ResubmitRequest, type ResubmitResult, resubmitFromAudit } from "./resubmission/resubmit.ts";
+export {
+  checkRetirement,
+  type RetirementCheck,
+  retireLegacy,
+  unretireLegacy,
+} from "./retirement/legacy-retirement.ts";
 export { QueueManager, type RoutedSubmission, type RoutedSubmitInput } from "./routing/queue-manager.ts";
 export {
   type SandboxProvider,

@@ -1,5 +1,6 @@
 import type { QueueSystem } from "@qmc/core";
 import { cancelRequestChannel, createRedisConnection, redisConnectionOptions } from "@qmc/transport";
+import { LiveConfig } from "./config/live-config.ts";
 import { ExecutionManager } from "./execution/execution-manager.ts";
 import { LegacyProcessor } from "./legacy/legacy-processor.ts";
 import { AttemptRecorder } from "./new-system/attempt-record.ts";
@@ -46,6 +47,9 @@ export class QueueEngine {
   readonly shadowComparator: ShadowComparator;
   private readonly subscriber;
   private unsubscribeCancel: (() => Promise<void>) | null = null;
+  /** Followed for Phase 4: once legacy is retired this worker stops taking legacy jobs. */
+  readonly liveConfig: LiveConfig;
+  private readonly publisher;
   private stopped: Promise<void> | null = null;
 
   constructor(
@@ -111,7 +115,10 @@ export class QueueEngine {
     });
     this.shadowComparator = new ShadowComparator(prisma, logger, options.shadowCompareIntervalMs ?? 1000);
     this.subscriber = createRedisConnection(resources.redisUrl, "subscriber");
-    this.subscriber.on("error", (error) => logger.warn({ err: error }, "cancel subscriber error"));
+    this.subscriber.on("error", (error) => logger.warn({ err: error }, "subscriber error"));
+    this.publisher = createRedisConnection(resources.redisUrl, "producer");
+    this.publisher.on("error", (error) => logger.warn({ err: error }, "publisher error"));
+    this.liveConfig = new LiveConfig(prisma, this.subscriber, this.publisher, queuePrefix, logger);
   }
 
   async start(): Promise<void> {
@@ -123,7 +130,13 @@ export class QueueEngine {
         }
       },
     );
+    await this.liveConfig.start();
     await this.legacy?.start();
+    if (this.liveConfig.current().legacyRetired) await this.legacy?.pause();
+    this.liveConfig.onChange((config) => {
+      if (config.legacyRetired) void this.legacy?.pause();
+      else this.legacy?.resume();
+    });
     await this.scheduler?.start();
     this.reconciler.start();
     this.shadowComparator.start();
@@ -140,7 +153,9 @@ export class QueueEngine {
     await this.shadowComparator.stop();
     await Promise.all([this.scheduler?.stop(deadlineMs), this.legacy?.stop(deadlineMs)]);
     await this.unsubscribeCancel?.().catch(() => {});
+    await this.liveConfig.stop();
     this.subscriber.disconnect();
+    this.publisher.disconnect();
     await this.queues.close();
   }
 

@@ -52,6 +52,15 @@ export class LegacyProcessor {
     await worker.waitUntilReady();
   }
 
+  /** Phase 4: a retired legacy system takes no more jobs (running ones finish). */
+  async pause(): Promise<void> {
+    await this.worker?.pause();
+  }
+
+  resume(): void {
+    this.worker?.resume();
+  }
+
   /** Waits for running orders up to the deadline; what remains stalls and is failed by the next worker. */
   async stop(deadlineMs: number): Promise<void> {
     if (!this.worker) return;

@@ -4,6 +4,8 @@ import type { QueueConfigVersion } from "../config/config-store.ts";
 import type { SubmitRequest, WorkOrderSubmitter } from "../work-orders/submit.ts";
 
 export interface RoutedSubmitInput {
+  /** Normally generated; given when the id must be known first (idempotent resubmission). */
+  id?: string;
   kind: string;
   payload: unknown;
   priority?: number;
@@ -44,7 +46,7 @@ export class QueueManager {
     const config = this.config.current();
     const routing = toRoutingConfig(config);
     const planned = inputs.map((input) => {
-      const id = randomUUID();
+      const id = input.id ?? randomUUID();
       const route = { ...routeWorkOrder(routing, id), configVersion: config.version };
       // A kind with side effects is never shadowed: the shadow must not touch the world.
       const shadowId =

@@ -1,0 +1,88 @@
+import { continueBulkResubmit, planBulkResubmit, resubmitFromAudit, startBulkResubmit } from "@qmc/engine";
+import { z } from "zod";
+import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
+
+const ZAuditEventId = z.string().regex(/^\d{1,19}$/, "an audit event id is a number");
+
+export const ZAuditFilter = z.object({
+  subjectId: z.string().max(100).optional(),
+  actor: z.string().max(320).optional(),
+  action: z.string().max(100).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+});
+
+export const ZResubmitFilter = z.object({
+  actor: z.string().max(320).optional(),
+  kind: z.string().max(64).optional(),
+  subjectId: z.string().max(100).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+});
+
+export const auditRouter = createTRPCRouter({
+  /** Newest first; `cursor` is the last id of the previous page. */
+  find: viewerProcedure
+    .input(
+      ZAuditFilter.extend({
+        cursor: ZAuditEventId.optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.services.prisma.auditEvent.findMany({
+        where: {
+          ...(input.subjectId ? { subjectId: input.subjectId } : {}),
+          ...(input.actor ? { actor: input.actor } : {}),
+          ...(input.action ? { action: input.action } : {}),
+          ...(input.from || input.to
+            ? { at: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lt: input.to } : {}) } }
+            : {}),
+          ...(input.cursor ? { id: { lt: BigInt(input.cursor) } } : {}),
+        },
+        orderBy: { id: "desc" },
+        take: input.limit + 1,
+      });
+      const items = rows.slice(0, input.limit).map((r) => ({ ...r, id: String(r.id) }));
+      return { items, nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
+    }),
+
+  /** One order again, from its audit event; the same key never makes a second order. */
+  resubmit: operatorProcedure
+    .input(
+      z.object({ auditEventId: ZAuditEventId, idempotencyKey: z.string().min(8).max(200), reason: ZReason }),
+    )
+    .mutation(({ ctx, input }) =>
+      resubmitFromAudit(ctx.services.prisma, ctx.services.queueManager, {
+        auditEventId: BigInt(input.auditEventId),
+        idempotencyKey: input.idempotencyKey,
+        reason: input.reason,
+        ...actorOf(ctx.user),
+      }),
+    ),
+
+  /** Dry run of a bulk resubmission: how many, up to which event. */
+  bulkResubmitPlan: operatorProcedure.input(ZResubmitFilter).query(async ({ ctx, input }) => {
+    const plan = await planBulkResubmit(ctx.services.prisma, input);
+    return { ...plan, upToId: String(plan.upToId) };
+  }),
+
+  bulkResubmit: operatorProcedure
+    .input(z.object({ filter: ZResubmitFilter, upToId: ZAuditEventId, reason: ZReason }))
+    .mutation(({ ctx, input }) =>
+      startBulkResubmit(
+        { prisma: ctx.services.prisma, queueManager: ctx.services.queueManager },
+        { filter: input.filter, upToId: BigInt(input.upToId), reason: input.reason, ...actorOf(ctx.user) },
+      ),
+    ),
+
+  resumeBulkResubmit: operatorProcedure
+    .input(z.object({ runId: z.string().uuid() }))
+    .mutation(({ ctx, input }) =>
+      continueBulkResubmit(
+        { prisma: ctx.services.prisma, queueManager: ctx.services.queueManager },
+        input.runId,
+        ctx.user.id,
+      ),
+    ),
+});

@@ -1,0 +1,74 @@
+import { assertReason, DomainError } from "@qmc/core";
+import type { PrismaClient } from "@qmc/db";
+import type { QueueConfigVersion } from "../config/config-store.ts";
+import type { LiveConfig } from "../config/live-config.ts";
+
+export interface RetirementCheck {
+  allowed: boolean;
+  /** Why not, one line per unmet condition (empty when allowed). */
+  blockers: string[];
+}
+
+/**
+ * Phase 4's gate (DESIGN.md §4): legacy may be retired only when the switch is on at 100 %,
+ * legacy has nothing queued or running, and no alert is open.
+ */
+export async function checkRetirement(
+  prisma: PrismaClient,
+  config: QueueConfigVersion,
+): Promise<RetirementCheck> {
+  const blockers: string[] = [];
+  if (config.legacyRetired) blockers.push("legacy is already retired");
+  if (!config.useNewQueueSystem) blockers.push("the new queue system is switched off");
+  if (config.newQueueRolloutPercent < 100)
+    blockers.push(`the rollout is at ${config.newQueueRolloutPercent} %, not 100 %`);
+  const [live, alerts] = await Promise.all([
+    prisma.legacyWorkOrder.groupBy({
+      by: ["status"],
+      where: { migratedAt: null, status: { in: ["queued", "building", "running"] } },
+      _count: true,
+    }),
+    prisma.gateDecision.count({ where: { status: "OPEN" } }),
+  ]);
+  for (const group of live) blockers.push(`legacy still has ${group._count} ${group.status} order(s)`);
+  if (alerts > 0) blockers.push(`${alerts} alert(s) are open`);
+  return { allowed: blockers.length === 0, blockers };
+}
+
+/** Retires legacy: routing is fixed to the new system and workers stop the legacy processor. */
+export async function retireLegacy(
+  prisma: PrismaClient,
+  liveConfig: LiveConfig,
+  who: { actor: string; actorUserId?: string; reason: string },
+): Promise<QueueConfigVersion> {
+  assertReason(who.reason);
+  const current = liveConfig.current();
+  const check = await checkRetirement(prisma, current);
+  if (!check.allowed) {
+    throw new DomainError(
+      "RETIREMENT_BLOCKED",
+      `Legacy cannot be retired yet: ${check.blockers.join("; ")}.`,
+      {
+        blockers: check.blockers,
+      },
+    );
+  }
+  return liveConfig.change(
+    { legacyRetired: true },
+    { ...who, action: "legacy.retire", expectedVersion: current.version },
+  );
+}
+
+/** Undoes a retirement (admin, with a reason): routing follows the switch and percent again. */
+export async function unretireLegacy(
+  liveConfig: LiveConfig,
+  who: { actor: string; actorUserId?: string; reason: string },
+): Promise<QueueConfigVersion> {
+  assertReason(who.reason);
+  if (!liveConfig.current().legacyRetired) {
+    throw new DomainError("RETIREMENT_BLOCKED", "Legacy is not retired; there is nothing to undo.", {
+      blockers: [],
+    });
+  }
+  return liveConfig.change({ legacyRetired: false }, { ...who, action: "legacy.unretire" });
+}
