@@ -98,7 +98,7 @@ export async function continueBulkResubmit(
   batchSize = 100,
 ): Promise<MigrationRun> {
   const run = await deps.prisma.migrationRun.findUnique({ where: { id: runId } });
-  if (!run || run.type !== "BULK_RESUBMIT") {
+  if (run?.type !== "BULK_RESUBMIT") {
     throw new DomainError("MIGRATION_RUN_NOT_FOUND", `No bulk resubmission run ${runId}.`, { runId });
   }
   if (run.status === "COMPLETED") return run;
