@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { type ApiHarness, createApiHarness } from "@qmc/api/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CLI = fileURLToPath(new URL("./main.ts", import.meta.url));
+let h: ApiHarness;
+let operator: string;
+
+beforeAll(async () => {
+  h = await createApiHarness("cli");
+  operator = await h.tokenFor("OPERATOR");
+});
+afterAll(() => h.close());
+
+function qmc(args: string[], token: string | undefined = operator) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { env: { ...process.env, QMC_URL: h.web.url, QMC_TOKEN: token ?? "" } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("qmc, the CLI over the typed tRPC client", () => {
+  it("works with an API token: status, rollout set, rollback", async () => {
+    const status = await qmc(["status", "--json"]);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      config: { useNewQueueSystem: false },
+      workersAlive: 0,
+    });
+
+    const set = await qmc(["rollout", "set", "--on", "--percent", "10", "--reason", "canary", "--json"]);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ useNewQueueSystem: true, newQueueRolloutPercent: 10 });
+
+    const rollback = await qmc(["rollback", "--reason", "errors up"]);
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toMatch(/useNewQueueSystem: false/);
+    const audit = await h.engine.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "config.rollback" },
+    });
+    expect(audit.actor).toMatch(/^operator-/);
+  }, 30_000);
+
+  it("runs a migration dry run and a resubmission", async () => {
+    const order = await h
+      .client(h.web, operator)
+      .workOrders.submit.mutate({ kind: "synthetic", payload: {} });
+    const dry = await qmc(["migrate", "--dry-run", "--reason", "count", "--json"]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout).plan.toMove).toBe(1);
+    const event = await h.engine.db.prisma.auditEvent.findFirstOrThrow({
+      where: { subjectId: order.id, action: "work_order.submit" },
+    });
+    const args = [
+      "resubmit",
+      "--event",
+      String(event.id),
+      "--key",
+      "cli-key-0001",
+      "--reason",
+      "replay",
+      "--json",
+    ];
+    const first = await qmc(args);
+    const second = await qmc(args);
+    expect(JSON.parse(first.stdout)).toMatchObject({ duplicate: false, resubmittedFromId: order.id });
+    expect(JSON.parse(second.stdout)).toMatchObject({ duplicate: true });
+  }, 30_000);
+
+  it("reports refusals with the API's code (exit 1) and bad usage with help (exit 2)", async () => {
+    const anonymous = await qmc(["status"], "");
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toMatch(/UNAUTHORIZED/);
+    const badPercent = await qmc(["rollout", "set", "--percent", "101", "--reason", "x"]);
+    expect(badPercent.code).toBe(1);
+    expect(badPercent.stderr).toMatch(/INVALID_ROLLOUT_PERCENT/);
+    expect((await qmc(["rollout", "set", "--percent", "ten", "--reason", "x"])).code).toBe(2);
+    expect((await qmc(["rollback"])).stderr).toMatch(/--reason/);
+  }, 30_000);
+});

@@ -1,0 +1,1 @@
+export { type ApiHarness, createApiHarness, errorOf, type WebProcess } from "./api-harness.ts";
