@@ -253,6 +253,17 @@ describe("work orders over HTTP", () => {
     });
     await waitForTerminal(h.engine.db, [long.id], 10_000);
     expect((await api.workOrders.get.query({ id: long.id })).newSystem?.state).toBe("CANCELLED");
+    const stats = await api.comparison.stats.query({
+      from: new Date(Date.now() - 600_000),
+      to: new Date(Date.now() + 1000),
+    });
+    const legacyStats = stats.systems.find((s) => s.system === "LEGACY");
+    expect(legacyStats?.finished).toBeGreaterThan(0);
+    expect(legacyStats?.p99Ms).toBeGreaterThanOrEqual(legacyStats?.p50Ms ?? 0);
+    expect(stats.shadow.compared).toBeGreaterThanOrEqual(1);
+    expect(await errorOf(api.comparison.stats.query({ from: new Date(), to: new Date(0) }))).toMatchObject({
+      code: "BAD_REQUEST",
+    });
     const audit = await h.engine.db.prisma.auditEvent.findFirst({
       where: { subjectId: long.id, action: "work_order.cancel_requested" },
     });

@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { auditRouter } from "./routers/audit/audit-router.ts";
 import { authRouter } from "./routers/auth/auth-router.ts";
 import { usersRouter } from "./routers/auth/users-router.ts";
+import { comparisonRouter } from "./routers/comparison/comparison-router.ts";
 import { migrationRouter } from "./routers/migration/migration-router.ts";
 import { rolloutRouter } from "./routers/rollout/rollout-router.ts";
 import { systemRouter } from "./routers/system/system-router.ts";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   system: systemRouter,
   audit: auditRouter,
   migration: migrationRouter,
+  comparison: comparisonRouter,
 });
 
 export type AppRouter = typeof appRouter;
