@@ -1,5 +1,5 @@
 import { DEFAULT_DATABASE_URL } from "@qmc/db";
-import { serviceEnvSchema, throwEnvValidationError } from "@qmc/runtime";
+import { commaList, serviceEnvSchema, throwEnvValidationError } from "@qmc/runtime";
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL } from "@qmc/transport";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
@@ -13,24 +13,12 @@ export const env = createEnv({
       queuePrefix: DEFAULT_QUEUE_PREFIX,
     }),
     /** Executables the `command` kind may be submitted with; workers check their own list again. */
-    COMMAND_ALLOWLIST: z
-      .string()
-      .default("echo,true,false,sleep")
-      .transform((raw) =>
-        raw
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
-    COMMAND_ENV_ALLOWLIST: z
-      .string()
-      .default("PATH,LANG,TZ")
-      .transform((raw) =>
-        raw
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
+    COMMAND_ALLOWLIST: commaList(z.string().min(1).max(256)).default(["echo", "true", "false", "sleep"]),
+    COMMAND_ENV_ALLOWLIST: commaList(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([
+      "PATH",
+      "LANG",
+      "TZ",
+    ]),
     /** Waiting orders per system beyond which submit answers BACKPRESSURE. */
     MAX_QUEUE_DEPTH: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
     SESSION_TTL_HOURS: z.coerce
@@ -39,15 +27,7 @@ export const env = createEnv({
       .max(24 * 90)
       .default(12),
     /** Extra origins allowed to send cookie-authenticated mutations (comma list of https://host). */
-    ALLOWED_ORIGINS: z
-      .string()
-      .default("")
-      .transform((raw) =>
-        raw
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
+    ALLOWED_ORIGINS: commaList(z.url()).default([]),
     /** Set when the console is served over HTTPS: the session cookie gets Secure. */
     SECURE_COOKIES: z
       .enum(["true", "false"])

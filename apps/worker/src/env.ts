@@ -1,6 +1,6 @@
 import os from "node:os";
 import { DEFAULT_DATABASE_URL } from "@qmc/db";
-import { serviceEnvSchema, throwEnvValidationError } from "@qmc/runtime";
+import { commaList, serviceEnvSchema, throwEnvValidationError } from "@qmc/runtime";
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL } from "@qmc/transport";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
@@ -45,19 +45,6 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
     emptyStringAsUndefined: true,
     onValidationError: throwEnvValidationError,
   });
-}
-
-/** "a, b,c" → ["a","b","c"], each checked by `item`. */
-function commaList<T extends z.ZodType<unknown, string>>(item: T) {
-  return z
-    .string()
-    .transform((raw) =>
-      raw
-        .split(",")
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
 }
 
 export type WorkerEnv = ReturnType<typeof parseWorkerEnv>;

@@ -14,3 +14,16 @@ export function serviceEnvSchema(defaults: { databaseUrl: string; redisUrl: stri
       .default(defaults.queuePrefix),
   };
 }
+
+/** A comma-separated variable ("a, b,c") as a checked list: each item must pass `item`. */
+export function commaList<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+}
