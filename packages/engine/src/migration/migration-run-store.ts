@@ -33,14 +33,14 @@ export async function createRun(prisma: PrismaClient, run: NewRun): Promise<Migr
     startedAt: now,
     finishedAt: run.dryRun ? now : null,
   } satisfies Prisma.MigrationRunCreateInput;
-  if (run.dryRun) return prisma.migrationRun.create({ data });
+  // Every mutation is in the audit log, a dry run included (it records who counted, and why).
   return prisma.$transaction(async (tx) => {
     const created = await tx.migrationRun.create({ data });
     await tx.auditEvent.create({
       data: {
         at: now,
         actor: run.actor,
-        action: "migration.start",
+        action: run.dryRun ? "migration.dry_run" : "migration.start",
         subjectType: SUBJECT,
         subjectId: created.id,
         after: {

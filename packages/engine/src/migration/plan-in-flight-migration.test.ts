@@ -73,8 +73,9 @@ describe("in-flight migration dry run", () => {
       reason: OPERATOR.reason,
     });
     expect(run.plan).toMatchObject({ toMove: 29, sampleIds: plan.sampleIds });
-    // Only the run row is new: no order, transition, audit event or migrated mark.
-    expect(await footprint()).toEqual({ ...before, runs: before.runs + 1 });
+    // Only the run row and its audit event are new: no order, transition or migrated mark.
+    expect(await footprint()).toEqual({ ...before, runs: before.runs + 1, audit: before.audit + 1 });
+    expect(await h.db.prisma.auditEvent.count({ where: { action: "migration.dry_run" } })).toBe(1);
     const stillQueued = await Promise.all(plan.sampleIds.map((id) => h.queues.legacy.getJob(id)));
     expect(stillQueued.every((job) => job !== undefined)).toBe(true);
   });
