@@ -22,8 +22,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const procedures = Object.entries(
-  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
-).map(([path, p]) => ({ path, type: p._def.type }));
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: string; output?: unknown } }>,
+).map(([path, p]) => ({ path, type: p._def.type, hasOutputSchema: p._def.output !== undefined }));
 const PUBLIC = new Set(["auth.me", "auth.signIn"]);
 const ANY_SIGNED_IN_MUTATION = new Set(["auth.signOut", "auth.createToken", "auth.revokeToken"]);
 
@@ -42,6 +42,10 @@ async function raw(path: string, type: string, token?: string) {
 }
 
 describe("authorization on every procedure", () => {
+  it("every procedure declares a zod output schema (nothing leaves unchecked)", () => {
+    expect(procedures.filter((p) => !p.hasOutputSchema).map((p) => p.path)).toEqual([]);
+  });
+
   it("an anonymous caller gets UNAUTHORIZED on every procedure but the public ones", async () => {
     expect(procedures.length).toBeGreaterThan(15);
     for (const { path, type } of procedures.filter((p) => !PUBLIC.has(p.path))) {

@@ -1,5 +1,6 @@
 import { continueBulkResubmit, planBulkResubmit, resubmitFromAudit, startBulkResubmit } from "@qmc/engine";
 import { z } from "zod";
+import { ZAuditEvent, ZMigrationRun } from "../../schemas/model-schemas.ts";
 import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
 
 const ZAuditEventId = z.string().regex(/^\d{1,19}$/, "an audit event id is a number");
@@ -29,6 +30,7 @@ export const auditRouter = createTRPCRouter({
         limit: z.number().int().min(1).max(200).default(50),
       }),
     )
+    .output(z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.services.prisma.auditEvent.findMany({
         where: {
@@ -52,6 +54,14 @@ export const auditRouter = createTRPCRouter({
     .input(
       z.object({ auditEventId: ZAuditEventId, idempotencyKey: z.string().min(8).max(200), reason: ZReason }),
     )
+    .output(
+      z.object({
+        id: z.string(),
+        system: z.enum(["LEGACY", "NEW"]),
+        duplicate: z.boolean(),
+        resubmittedFromId: z.string(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       resubmitFromAudit(ctx.services.prisma, ctx.services.queueManager, {
         auditEventId: BigInt(input.auditEventId),
@@ -62,13 +72,17 @@ export const auditRouter = createTRPCRouter({
     ),
 
   /** Dry run of a bulk resubmission: how many, up to which event. */
-  bulkResubmitPlan: operatorProcedure.input(ZResubmitFilter).query(async ({ ctx, input }) => {
-    const plan = await planBulkResubmit(ctx.services.prisma, input);
-    return { ...plan, upToId: String(plan.upToId) };
-  }),
+  bulkResubmitPlan: operatorProcedure
+    .input(ZResubmitFilter)
+    .output(z.object({ count: z.number().int(), upToId: z.string(), sampleSubjectIds: z.array(z.string()) }))
+    .query(async ({ ctx, input }) => {
+      const plan = await planBulkResubmit(ctx.services.prisma, input);
+      return { ...plan, upToId: String(plan.upToId) };
+    }),
 
   bulkResubmit: operatorProcedure
     .input(z.object({ filter: ZResubmitFilter, upToId: ZAuditEventId, reason: ZReason }))
+    .output(ZMigrationRun)
     .mutation(({ ctx, input }) =>
       startBulkResubmit(
         { prisma: ctx.services.prisma, queueManager: ctx.services.queueManager },
@@ -78,6 +92,7 @@ export const auditRouter = createTRPCRouter({
 
   resumeBulkResubmit: operatorProcedure
     .input(z.object({ runId: z.string().uuid() }))
+    .output(ZMigrationRun)
     .mutation(({ ctx, input }) =>
       continueBulkResubmit(
         { prisma: ctx.services.prisma, queueManager: ctx.services.queueManager },

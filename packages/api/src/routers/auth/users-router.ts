@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { createUser, listUsers, ROLES, setUserRole } from "../../auth/index.ts";
+import { ZPublicUser } from "../../schemas/model-schemas.ts";
 import { actorOf, adminProcedure, createTRPCRouter } from "../../trpc.ts";
 
 export const usersRouter = createTRPCRouter({
-  list: adminProcedure.query(({ ctx }) => listUsers(ctx.services.prisma)),
+  list: adminProcedure.output(z.array(ZPublicUser)).query(({ ctx }) => listUsers(ctx.services.prisma)),
 
   create: adminProcedure
     .input(
@@ -14,10 +15,12 @@ export const usersRouter = createTRPCRouter({
         name: z.string().max(200).optional(),
       }),
     )
+    .output(ZPublicUser)
     .mutation(({ ctx, input }) => createUser(ctx.services.prisma, input, actorOf(ctx.user))),
 
   setRole: adminProcedure
     .input(z.object({ userId: z.string().uuid(), role: z.enum(ROLES) }))
+    .output(ZPublicUser)
     .mutation(({ ctx, input }) =>
       setUserRole(ctx.services.prisma, input.userId, input.role, actorOf(ctx.user)),
     ),

@@ -1,5 +1,6 @@
 import { shadowConsistency, systemStats } from "@qmc/engine";
 import { z } from "zod";
+import { ZShadowComparison } from "../../schemas/model-schemas.ts";
 import { createTRPCRouter, viewerProcedure } from "../../trpc.ts";
 
 const MAX_WINDOW_MS = 31 * 24 * 3_600_000;
@@ -9,19 +10,40 @@ export const ZComparisonWindow = z
   .refine((w) => w.from < w.to, "from must be before to")
   .refine((w) => w.to.getTime() - w.from.getTime() <= MAX_WINDOW_MS, "a window is at most 31 days");
 
+const ZSystemStats = z.object({
+  system: z.enum(["LEGACY", "NEW"]),
+  finished: z.number().int(),
+  failed: z.number().int(),
+  errorRate: z.number().nullable(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  throughputPerMinute: z.number(),
+});
+
+export const ZComparisonStats = z.object({
+  from: z.date(),
+  to: z.date(),
+  systems: z.array(ZSystemStats),
+  shadow: z.object({ compared: z.number().int(), matched: z.number().int(), rate: z.number().nullable() }),
+});
+
 export const comparisonRouter = createTRPCRouter({
   /** Old vs new side by side for a time window: error rate, p50/p99, throughput; shadow consistency. */
-  stats: viewerProcedure.input(ZComparisonWindow).query(async ({ ctx, input }) => {
-    const [systems, shadow] = await Promise.all([
-      systemStats(ctx.services.prisma, input.from, input.to),
-      shadowConsistency(ctx.services.prisma, input.from, input.to),
-    ]);
-    return { from: input.from, to: input.to, systems, shadow };
-  }),
+  stats: viewerProcedure
+    .input(ZComparisonWindow)
+    .output(ZComparisonStats)
+    .query(async ({ ctx, input }) => {
+      const [systems, shadow] = await Promise.all([
+        systemStats(ctx.services.prisma, input.from, input.to),
+        shadowConsistency(ctx.services.prisma, input.from, input.to),
+      ]);
+      return { from: input.from, to: input.to, systems, shadow };
+    }),
 
   /** Shadow runs that disagreed with legacy, with the fields that differ. */
   mismatches: viewerProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .output(z.array(ZShadowComparison))
     .query(({ ctx, input }) =>
       ctx.services.prisma.shadowComparison.findMany({
         where: { outcome: "MISMATCH" },

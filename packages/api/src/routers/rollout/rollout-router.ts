@@ -1,6 +1,7 @@
 import { planConfigChange, previewRouteChange, toRoutingConfig } from "@qmc/core";
 import { configHistory, type QueueConfigVersion } from "@qmc/engine";
 import { z } from "zod";
+import { ZQueueConfigView } from "../../schemas/model-schemas.ts";
 import {
   actorOf,
   adminProcedure,
@@ -22,6 +23,13 @@ export const ZSetRolloutRequest = z.object({
   expectedVersion: z.number().int().positive().optional(),
 });
 
+export const ZRoutePreview = z.object({
+  total: z.number().int(),
+  toNew: z.number().int(),
+  toLegacy: z.number().int(),
+  unchanged: z.number().int(),
+});
+
 export const ZPreviewRequest = z.object({
   useNewQueueSystem: z.boolean().optional(),
   newQueueRolloutPercent: ZPercent,
@@ -35,38 +43,50 @@ function view(config: QueueConfigVersion, isAdmin: boolean) {
 }
 
 export const rolloutRouter = createTRPCRouter({
-  get: viewerProcedure.query(({ ctx }) => view(ctx.services.liveConfig.current(), ctx.user.role === "ADMIN")),
+  get: viewerProcedure
+    .output(ZQueueConfigView)
+    .query(({ ctx }) => view(ctx.services.liveConfig.current(), ctx.user.role === "ADMIN")),
 
-  set: operatorProcedure.input(ZSetRolloutRequest).mutation(async ({ ctx, input }) => {
-    const { reason, expectedVersion, ...change } = input;
-    const next = await ctx.services.liveConfig.change(change, {
-      ...actorOf(ctx.user),
-      reason,
-      ...(expectedVersion === undefined ? {} : { expectedVersion }),
-    });
-    return view(next, ctx.user.role === "ADMIN");
-  }),
+  set: operatorProcedure
+    .input(ZSetRolloutRequest)
+    .output(ZQueueConfigView)
+    .mutation(async ({ ctx, input }) => {
+      const { reason, expectedVersion, ...change } = input;
+      const next = await ctx.services.liveConfig.change(change, {
+        ...actorOf(ctx.user),
+        reason,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      });
+      return view(next, ctx.user.role === "ADMIN");
+    }),
 
   /** One step back to safety: every new order goes to legacy; orders already in the new system finish there. */
-  rollback: operatorProcedure.input(z.object({ reason: ZReason })).mutation(async ({ ctx, input }) => {
-    const next = await ctx.services.liveConfig.change(
-      { useNewQueueSystem: false },
-      { ...actorOf(ctx.user), reason: input.reason, action: "config.rollback" },
-    );
-    return view(next, ctx.user.role === "ADMIN");
-  }),
+  rollback: operatorProcedure
+    .input(z.object({ reason: ZReason }))
+    .output(ZQueueConfigView)
+    .mutation(async ({ ctx, input }) => {
+      const next = await ctx.services.liveConfig.change(
+        { useNewQueueSystem: false },
+        { ...actorOf(ctx.user), reason: input.reason, action: "config.rollback" },
+      );
+      return view(next, ctx.user.role === "ADMIN");
+    }),
 
   /** Lifts a pause set by a health gate, so the percent may rise again. */
-  resume: operatorProcedure.input(z.object({ reason: ZReason })).mutation(async ({ ctx, input }) => {
-    const next = await ctx.services.liveConfig.change(
-      { paused: false },
-      { ...actorOf(ctx.user), reason: input.reason, action: "config.resume" },
-    );
-    return view(next, ctx.user.role === "ADMIN");
-  }),
+  resume: operatorProcedure
+    .input(z.object({ reason: ZReason }))
+    .output(ZQueueConfigView)
+    .mutation(async ({ ctx, input }) => {
+      const next = await ctx.services.liveConfig.change(
+        { paused: false },
+        { ...actorOf(ctx.user), reason: input.reason, action: "config.resume" },
+      );
+      return view(next, ctx.user.role === "ADMIN");
+    }),
 
   setSalt: adminProcedure
     .input(z.object({ salt: z.string().min(1).max(64), reason: ZReason }))
+    .output(ZQueueConfigView)
     .mutation(async ({ ctx, input }) =>
       view(
         await ctx.services.liveConfig.change(
@@ -78,39 +98,43 @@ export const rolloutRouter = createTRPCRouter({
     ),
 
   /** How many of the last N orders would change system under the proposed settings. */
-  preview: viewerProcedure.input(ZPreviewRequest).query(async ({ ctx, input }) => {
-    const current = ctx.services.liveConfig.current();
-    const proposed = planConfigChange(current, {
-      newQueueRolloutPercent: input.newQueueRolloutPercent,
-      ...(input.useNewQueueSystem === undefined ? {} : { useNewQueueSystem: input.useNewQueueSystem }),
-      paused: false, // a preview shows the effect, whatever gates say
-    });
-    const { prisma } = ctx.services;
-    const [fresh, legacy] = await Promise.all([
-      prisma.workOrder.findMany({
-        where: { role: "PRIMARY" },
-        orderBy: { createdAt: "desc" },
-        take: input.lastN,
-        select: { id: true, createdAt: true },
-      }),
-      prisma.legacyWorkOrder.findMany({
-        orderBy: { submittedAt: "desc" },
-        take: input.lastN,
-        select: { id: true, submittedAt: true },
-      }),
-    ]);
-    const recent = [
-      ...fresh.map((o) => ({ id: o.id, at: o.createdAt })),
-      ...legacy.map((o) => ({ id: o.id, at: o.submittedAt })),
-    ]
-      .sort((a, b) => b.at.getTime() - a.at.getTime())
-      .slice(0, input.lastN)
-      .map((o) => o.id);
-    return previewRouteChange(toRoutingConfig(current), toRoutingConfig(proposed), recent);
-  }),
+  preview: viewerProcedure
+    .input(ZPreviewRequest)
+    .output(ZRoutePreview)
+    .query(async ({ ctx, input }) => {
+      const current = ctx.services.liveConfig.current();
+      const proposed = planConfigChange(current, {
+        newQueueRolloutPercent: input.newQueueRolloutPercent,
+        ...(input.useNewQueueSystem === undefined ? {} : { useNewQueueSystem: input.useNewQueueSystem }),
+        paused: false, // a preview shows the effect, whatever gates say
+      });
+      const { prisma } = ctx.services;
+      const [fresh, legacy] = await Promise.all([
+        prisma.workOrder.findMany({
+          where: { role: "PRIMARY" },
+          orderBy: { createdAt: "desc" },
+          take: input.lastN,
+          select: { id: true, createdAt: true },
+        }),
+        prisma.legacyWorkOrder.findMany({
+          orderBy: { submittedAt: "desc" },
+          take: input.lastN,
+          select: { id: true, submittedAt: true },
+        }),
+      ]);
+      const recent = [
+        ...fresh.map((o) => ({ id: o.id, at: o.createdAt })),
+        ...legacy.map((o) => ({ id: o.id, at: o.submittedAt })),
+      ]
+        .sort((a, b) => b.at.getTime() - a.at.getTime())
+        .slice(0, input.lastN)
+        .map((o) => o.id);
+      return previewRouteChange(toRoutingConfig(current), toRoutingConfig(proposed), recent);
+    }),
 
   history: viewerProcedure
     .input(z.object({ limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }))
+    .output(z.array(ZQueueConfigView))
     .query(async ({ ctx, input }) => {
       const isAdmin = ctx.user.role === "ADMIN";
       return (await configHistory(ctx.services.prisma, input.limit)).map((c) => view(c, isAdmin));

@@ -1,8 +1,19 @@
+import { z } from "zod";
+import { ZWorker } from "../../schemas/model-schemas.ts";
 import { createTRPCRouter, viewerProcedure } from "../../trpc.ts";
+
+const ZJobCounts = z.record(z.string(), z.number().int());
+const ZQueueDepths = z.object({
+  jobs: z.object({ LEGACY: ZJobCounts, NEW: ZJobCounts }),
+  orders: z.object({
+    NEW: z.record(z.string(), z.number().int()),
+    LEGACY: z.record(z.string(), z.number().int()),
+  }),
+});
 
 export const systemRouter = createTRPCRouter({
   /** Every worker that reported, with liveness and capacity (Health page). */
-  workers: viewerProcedure.query(async ({ ctx }) => {
+  workers: viewerProcedure.output(z.array(ZWorker)).query(async ({ ctx }) => {
     const rows = await ctx.services.prisma.workerHeartbeat.findMany({
       orderBy: { lastSeenAt: "desc" },
       take: 200,
@@ -12,7 +23,7 @@ export const systemRouter = createTRPCRouter({
   }),
 
   /** Jobs per state in each system's queue, and orders per state in Postgres. */
-  queueDepths: viewerProcedure.query(async ({ ctx }) => {
+  queueDepths: viewerProcedure.output(ZQueueDepths).query(async ({ ctx }) => {
     const { queues, prisma } = ctx.services;
     const [legacyJobs, newJobs, newStates, legacyStatuses] = await Promise.all([
       queues.legacy.getJobCounts("waiting", "prioritized", "delayed", "active"),

@@ -1,5 +1,13 @@
 import { PRIORITY_RANGE, TASK_KINDS, WORK_ORDER_STATES } from "@qmc/core";
 import { z } from "zod";
+import {
+  ZExecutionAttempt,
+  ZLegacyStatusChange,
+  ZLegacyWorkOrder,
+  ZShadowComparison,
+  ZStateTransition,
+  ZWorkOrder,
+} from "../../schemas/model-schemas.ts";
 
 /** Order ids are UUIDs, or ids given by migration tooling: a bounded, printable charset. */
 export const ZWorkOrderId = z
@@ -27,4 +35,25 @@ export const ZFindWorkOrdersRequest = z.object({
   role: z.enum(["PRIMARY", "SHADOW"]).optional(),
   cursor: ZWorkOrderId.optional(),
   limit: z.number().int().min(1).max(100).default(25),
+});
+
+export const ZWorkOrderDetail = z.object({
+  id: z.string(),
+  /** Where the order's result lives: NEW for new-system (and migrated) orders, else LEGACY. */
+  system: z.enum(["NEW", "LEGACY"]),
+  newSystem: ZWorkOrder.extend({ transitions: z.array(ZStateTransition) }).nullable(),
+  legacy: ZLegacyWorkOrder.extend({ statusChanges: z.array(ZLegacyStatusChange) }).nullable(),
+  shadow: ZWorkOrder.extend({ transitions: z.array(ZStateTransition) }).nullable(),
+  comparison: ZShadowComparison.nullable(),
+  attempts: z.array(ZExecutionAttempt),
+});
+
+export const ZWorkOrderPage = z.object({
+  items: z.array(
+    z.union([
+      ZWorkOrder.extend({ system: z.literal("NEW") }),
+      ZLegacyWorkOrder.extend({ system: z.literal("LEGACY") }),
+    ]),
+  ),
+  nextCursor: z.string().nullable(),
 });
