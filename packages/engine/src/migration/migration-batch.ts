@@ -69,6 +69,7 @@ export async function migrateBatch(
           context.actor,
           context.runId,
           context.reason,
+          removed.map((o) => o.id),
         );
         const stuck = await stillQueued(tx, removed, moved);
         // Removed but not moved, and no longer queued: legacy claimed it between our read and

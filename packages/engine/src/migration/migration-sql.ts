@@ -7,7 +7,8 @@
  * moved twice and never moved once legacy has started it. An id already taken in "WorkOrder"
  * is left in legacy rather than failing the batch.
  *
- * Parameters: $1 jsonb `[{ id, maxAttempts }]`, $2 ISO time, $3 actor, $4 run id, $5 reason.
+ * Parameters: $1 jsonb `[{ id, maxAttempts }]`, $2 ISO time, $3 actor, $4 run id, $5 reason,
+ * $6 the ids again as text[] (lets the planner use the primary key instead of scanning the table).
  * Returns the moved rows (id, kind, priority) for the enqueue that follows the commit.
  * (Foreign keys are checked at the end of the statement, so the history rows may refer to
  * orders inserted by a sibling CTE.)
@@ -19,7 +20,7 @@ export const MIGRATE_LEGACY_ORDERS_SQL = `
     UPDATE "LegacyWorkOrder" l
     SET "migratedAt" = $2::timestamp(3), "updatedAt" = $2::timestamp(3)
     FROM input
-    WHERE l.id = input.id AND l.status = 'queued' AND l."migratedAt" IS NULL
+    WHERE l.id = ANY($6::text[]) AND l.id = input.id AND l.status = 'queued' AND l."migratedAt" IS NULL
       AND NOT EXISTS (SELECT 1 FROM "WorkOrder" w WHERE w.id = l.id)
     RETURNING l.id, l.kind, l.payload, l.priority, l."submittedAt", l."routeBucket", l."configVersion",
       l."resubmittedFromId", input."maxAttempts"

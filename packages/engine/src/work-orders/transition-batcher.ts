@@ -38,7 +38,9 @@ const BATCH_SQL = `
                           WHEN i.set ? 'attempts' THEN (i.set->>'attempts')::int ELSE w."attempts" END,
         ${SET_SQL}
     FROM input i
-    WHERE w."id" = i.id AND w."state" = i."from"::"WorkOrderState"
+    -- The id list lets the planner use the primary key; joining on the recordset alone makes it
+    -- scan the whole table (it guesses 100 input rows), which grows with every order ever made.
+    WHERE w."id" = ANY($2::text[]) AND w."id" = i.id AND w."state" = i."from"::"WorkOrderState"
     RETURNING ${RETURNED_COLUMNS.map((c) => `w."${c}"`).join(", ")}, i.idx AS "_idx", i."from" AS "_from", i.event AS "_event", i.at AS "_at",
               i.attempt AS "_attempt", i.worker AS "_worker", i.metadata AS "_metadata", i.actor AS "_actor"
   ), transition AS (
@@ -105,6 +107,7 @@ export class TransitionBatcher {
     const rows = await this.prisma.$queryRawUnsafe<Array<TransitionedOrder & Record<string, unknown>>>(
       BATCH_SQL,
       JSON.stringify(input),
+      input.map((row) => row.id),
     );
     const byIdx = new Map(rows.map((row) => [Number(row._idx), row]));
     const missing = batch.filter((_, idx) => !byIdx.has(idx)).map((p) => p.request.workOrderId);
