@@ -61,14 +61,22 @@ async function newSystem(h: EngineHarness): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < N; i += BATCH) {
     const size = Math.min(BATCH, N - i);
-    await h.submitter.submitMany(
-      Array.from({ length: size }, () => ({
-        kind: "synthetic",
-        payload: {},
-        system: "NEW" as const,
-        actor: "bench",
-      })),
-    );
+    const batch = Array.from({ length: size }, () => ({
+      kind: "synthetic",
+      payload: {},
+      system: "NEW" as const,
+      actor: "bench",
+    }));
+    // Past the maximum queue depth the system answers BACKPRESSURE: back off as a client would.
+    for (;;) {
+      try {
+        await h.submitter.submitMany(batch);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "BACKPRESSURE") throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
   for (;;) {
     const completed = await h.db.prisma.workOrder.count({ where: { state: "COMPLETED" } });
