@@ -10,6 +10,9 @@ const services = {
   QUEUE_PREFIX: "qmc-e2e",
 };
 
+/** The first admin of the e2e database (tests sign in with it). */
+export const E2E_ADMIN = { ADMIN_EMAIL: "e2e-admin@example.com", ADMIN_PASSWORD: "e2e admin password 1234" };
+
 export default defineConfig({
   testDir: "./tests",
   fullyParallel: false,
@@ -38,9 +41,9 @@ export default defineConfig({
   webServer: [
     {
       // Fresh, fully migrated database, then the real worker process.
-      command: "npm run db:migrate -- --reset && npm run start -w @qmc/worker",
+      command: "npm run db:migrate -- --reset && npm run admin:bootstrap && npm run start -w @qmc/worker",
       cwd: "..",
-      env: { ...services, WORKER_ID: "e2e-worker", HEARTBEAT_INTERVAL_MS: "1000" },
+      env: { ...services, ...E2E_ADMIN, WORKER_ID: "e2e-worker", HEARTBEAT_INTERVAL_MS: "1000" },
       wait: { stdout: /"msg":"worker started"/ },
       reuseExistingServer: false,
       timeout: 60_000,

@@ -3,9 +3,9 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureFirstAdmin } from "@qmc/api";
-import { checkPostgres, createPrismaClient, DEFAULT_DATABASE_URL } from "@qmc/db";
+import { checkPostgres, DEFAULT_DATABASE_URL } from "@qmc/db";
 import { checkRedis, DEFAULT_REDIS_URL } from "@qmc/transport";
+import { bootstrapAdmin } from "./bootstrap-admin.ts";
 import { migrate } from "./migrate.ts";
 
 const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -41,27 +41,10 @@ function run(name: string, command: string, args: string[], cwd: string): ChildP
   return child;
 }
 
-/** The first admin: from ADMIN_EMAIL/ADMIN_PASSWORD, or a generated password printed once. */
-async function bootstrapAdmin(): Promise<void> {
-  const prisma = createPrismaClient({ databaseUrl, maxConnections: 1 });
-  try {
-    await ensureFirstAdmin(
-      prisma,
-      {
-        ...(process.env.ADMIN_EMAIL ? { email: process.env.ADMIN_EMAIL } : {}),
-        ...(process.env.ADMIN_PASSWORD ? { password: process.env.ADMIN_PASSWORD } : {}),
-      },
-      (message) => console.log(`start: ${message}`),
-    );
-  } finally {
-    await prisma.$disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   await preflight();
   await migrate(databaseUrl);
-  await bootstrapAdmin();
+  await bootstrapAdmin(databaseUrl);
   console.log("start: building the console (cached after the first time)…");
   execFileSync("npx", ["turbo", "run", "build", "--filter=@qmc/web", "--output-logs=errors-only"], {
     cwd: root,
