@@ -79,7 +79,6 @@ export class QueueEngine {
       queues: this.queues,
       execution,
       transitions: new TransitionBatcher(prisma),
-      attempts,
       logger: logger.child({ system: "NEW" }),
       workerId: options.workerId,
       isWorkerAlive,

@@ -18,7 +18,10 @@ export type RecordedOutcome =
   | AttemptOutcome
   | { status: "failed"; errorClass: ErrorClass; errorMessage: string; run: null };
 
-function attemptRow(facts: AttemptFacts, outcome: RecordedOutcome): Prisma.ExecutionAttemptCreateManyInput {
+export function attemptRow(
+  facts: AttemptFacts,
+  outcome: RecordedOutcome,
+): Prisma.ExecutionAttemptCreateManyInput {
   const run = outcome.run;
   const endedAt = new Date();
   return {
@@ -53,4 +56,11 @@ export class AttemptRecorder {
   record(facts: AttemptFacts, outcome: RecordedOutcome): Promise<void> {
     return this.group.push(attemptRow(facts, outcome));
   }
+}
+
+/** The same row as JSON (dates as ISO strings), to travel inside a batched transition. */
+export function attemptRowJson(facts: AttemptFacts, outcome: RecordedOutcome): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(attemptRow(facts, outcome)).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+  );
 }

@@ -17,7 +17,7 @@ import type {
   TransitionFields,
   TransitionRequest,
 } from "../work-orders/transition-writer.ts";
-import type { AttemptRecorder } from "./attempt-record.ts";
+import { attemptRowJson } from "./attempt-record.ts";
 
 /** Abort reason used at shutdown: the attempt is handed back, not cancelled. */
 export const HAND_BACK = "hand-back";
@@ -28,7 +28,6 @@ export interface OrderExecutorDeps {
   execution: ExecutionManager;
   /** Writes transitions, grouping concurrent ones into one commit. */
   transitions: TransitionBatcher;
-  attempts: AttemptRecorder;
   logger: Logger;
   workerId: string;
   /** Whether the worker named in an in-flight order is still alive (heartbeat fresh). */
@@ -86,13 +85,16 @@ export class OrderExecutor {
     }
   }
 
-  /** Claims a PENDING order (CLAIM, attempts + 1); null when it is not PENDING. */
+  /** Claims a PENDING order (CLAIM + READY, attempts + 1) into RUNNING; null when it is not PENDING. */
   private async claim(workOrderId: string, startedAt: Date): Promise<TransitionedOrder | null> {
     try {
       const { order } = await this.deps.transitions.apply({
         workOrderId,
         from: "PENDING",
         event: "CLAIM",
+        // Nothing to prepare before the sandbox runs: READY is written with the claim, as its
+        // own transition row, saving a round trip per order.
+        followedBy: ["READY"],
         incrementAttempts: true,
         actor: `worker:${this.deps.workerId}`,
         workerId: this.deps.workerId,
@@ -153,7 +155,7 @@ export class OrderExecutor {
       errorMessage: `worker ${order.workerId ?? "?"} stopped while the order was ${order.state}`,
       run: null,
     };
-    await this.deps.attempts.record(
+    const row = attemptRowJson(
       this.attemptFacts(order, order.attempts, order.startedAt, order.workerId ?? "unknown"),
       outcome,
     );
@@ -164,18 +166,18 @@ export class OrderExecutor {
       outcome.errorClass,
       outcome.errorMessage,
       null,
+      row,
     );
   }
 
   private async runClaimed(order: TransitionedOrder, startedAt: Date, signal: AbortSignal): Promise<void> {
     const attempt = order.attempts;
     if (order.cancelRequestedAt) {
-      await this.transition(order, "PREPARING", "CANCEL", { attempt, set: { finishedAt: new Date() } });
+      await this.transition(order, "RUNNING", "CANCEL", { attempt, set: { finishedAt: new Date() } });
       return;
     }
     this.executing.add(order.id);
     try {
-      await this.transition(order, "PREPARING", "READY", { attempt });
       const outcome = await this.deps.execution.runAttempt({
         kind: order.kind,
         payload: order.payload,
@@ -183,8 +185,13 @@ export class OrderExecutor {
         attempt,
         signal,
       });
-      await this.deps.attempts.record(this.attemptFacts(order, attempt, startedAt), outcome);
-      await this.finish(order, attempt, outcome, signal);
+      await this.finish(
+        order,
+        attempt,
+        outcome,
+        signal,
+        attemptRowJson(this.attemptFacts(order, attempt, startedAt), outcome),
+      );
     } finally {
       this.executing.delete(order.id);
     }
@@ -195,6 +202,8 @@ export class OrderExecutor {
     attempt: number,
     outcome: AttemptOutcome,
     signal: AbortSignal,
+    /** The attempt's ExecutionAttempt row, written with the finishing transition. */
+    attemptRow: Record<string, unknown>,
   ) {
     const run = outcome.run;
     const runFields: TransitionFields = {
@@ -206,6 +215,7 @@ export class OrderExecutor {
       await this.transition(order, "RUNNING", "COMPLETE", {
         attempt,
         set: { ...runFields, finishedAt: new Date(), errorClass: null, errorMessage: null },
+        attemptRow,
       });
       return;
     }
@@ -213,6 +223,7 @@ export class OrderExecutor {
       await this.transition(order, "RUNNING", "CANCEL", {
         attempt,
         set: { ...runFields, finishedAt: new Date(), errorMessage: "cancelled while running" },
+        attemptRow,
       });
       return;
     }
@@ -225,6 +236,7 @@ export class OrderExecutor {
         "INTERRUPTED",
         "handed back at worker shutdown",
         runFields,
+        attemptRow,
       );
       return;
     }
@@ -236,6 +248,7 @@ export class OrderExecutor {
       outcome.errorClass,
       outcome.errorMessage,
       runFields,
+      attemptRow,
       cancelRequested,
     );
   }
@@ -247,6 +260,7 @@ export class OrderExecutor {
     errorClass: ErrorClass,
     errorMessage: string,
     runFields: TransitionFields | null,
+    attemptRow: Record<string, unknown>,
     cancelRequested = order.cancelRequestedAt !== null,
   ): Promise<void> {
     const decision = this.decide(order, attempt, errorClass, cancelRequested);
@@ -257,6 +271,7 @@ export class OrderExecutor {
         attempt,
         set: { ...base, finishedAt: new Date() },
         metadata,
+        attemptRow,
       });
       return;
     }
@@ -266,6 +281,7 @@ export class OrderExecutor {
         failOutcome: "fail",
         set: { ...base, finishedAt: new Date() },
         metadata: { ...metadata, reason: decision.reason },
+        attemptRow,
       });
       return;
     }
@@ -274,6 +290,7 @@ export class OrderExecutor {
       failOutcome: "retry",
       set: { ...base, nextRetryAt: decision.retryAt, maxAttempts: order.maxAttempts },
       metadata: { ...metadata, retryAt: decision.retryAt.toISOString() },
+      attemptRow,
     });
     await this.scheduleRetry(order, decision);
   }
@@ -341,6 +358,7 @@ export class OrderExecutor {
       failOutcome?: "retry" | "fail";
       set?: TransitionFields;
       metadata?: Record<string, unknown>;
+      attemptRow?: Record<string, unknown>;
     },
   ) {
     try {
@@ -354,6 +372,7 @@ export class OrderExecutor {
         ...(extra.failOutcome ? { failOutcome: extra.failOutcome } : {}),
         ...(extra.set ? { set: extra.set } : {}),
         ...(extra.metadata ? { metadata: extra.metadata } : {}),
+        ...(extra.attemptRow ? { attemptRow: extra.attemptRow } : {}),
       });
     } catch (error) {
       if (isDomainError(error))

@@ -3,7 +3,6 @@ import type { PrismaClient } from "@qmc/db";
 import { GroupCommit } from "../shared/group-commit.ts";
 import {
   type AppliedTransition,
-  applyTransition,
   conflictError,
   RETURNED_COLUMNS,
   SETTABLE_COLUMNS,
@@ -13,6 +12,8 @@ import {
 
 interface Planned {
   request: TransitionRequest;
+  /** Every step of the write, in order: the event and, after it, its followers (`followedBy`). */
+  steps: Array<{ from: WorkOrderState; to: WorkOrderState; event: string }>;
   to: WorkOrderState;
 }
 
@@ -29,7 +30,7 @@ const BATCH_SQL = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
       idx int, id text, "from" text, "to" text, event text, at text, attempt int, inc boolean,
-      worker text, metadata jsonb, actor text, set jsonb)
+      worker text, metadata jsonb, actor text, set jsonb, steps jsonb, attempt_row jsonb)
   ), moved AS (
     UPDATE "WorkOrder" w SET
         "state" = i."to"::"WorkOrderState",
@@ -42,19 +43,35 @@ const BATCH_SQL = `
     -- scan the whole table (it guesses 100 input rows), which grows with every order ever made.
     WHERE w."id" = ANY($2::text[]) AND w."id" = i.id AND w."state" = i."from"::"WorkOrderState"
     RETURNING ${RETURNED_COLUMNS.map((c) => `w."${c}"`).join(", ")}, i.idx AS "_idx", i."from" AS "_from", i.event AS "_event", i.at AS "_at",
-              i.attempt AS "_attempt", i.worker AS "_worker", i.metadata AS "_metadata", i.actor AS "_actor"
+              i.attempt AS "_attempt", i.worker AS "_worker", i.metadata AS "_metadata", i.actor AS "_actor",
+              i.steps AS "_steps", i.attempt_row AS "_attempt_row"
   ), transition AS (
     INSERT INTO "StateTransition" ("workOrderId", "fromState", "toState", "event", "at", "attempt", "workerId", "metadata")
-    SELECT "id", "_from"::"WorkOrderState", "state", "_event"::"TransitionEvent", "_at"::timestamp(3),
-           COALESCE("_attempt", "attempts"), "_worker", "_metadata"
-    FROM moved
+    SELECT m."id", s."from"::"WorkOrderState", s."to"::"WorkOrderState", s.event::"TransitionEvent", m."_at"::timestamp(3),
+           COALESCE(m."_attempt", m."attempts"), m."_worker", m."_metadata"
+    FROM moved m CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(m."_steps") AS ("from" text, "to" text, event text))
+      WITH ORDINALITY AS s("from", "to", event, ord)
+    ORDER BY m."_idx", s.ord
   ), audit AS (
     INSERT INTO "AuditEvent" ("at", "actor", "action", "subjectType", "subjectId", "before", "after")
-    SELECT "_at"::timestamp(3), "_actor", 'work_order.transition', 'WorkOrder', "id",
-           jsonb_build_object('state', "_from"),
-           jsonb_build_object('state', "state"::text, 'event', "_event", 'attempt', COALESCE("_attempt", "attempts"))
-             || COALESCE("_metadata", '{}'::jsonb)
-    FROM moved
+    SELECT m."_at"::timestamp(3), m."_actor", 'work_order.transition', 'WorkOrder', m."id",
+           jsonb_build_object('state', s."from"),
+           jsonb_build_object('state', s."to", 'event', s.event, 'attempt', COALESCE(m."_attempt", m."attempts"))
+             || COALESCE(m."_metadata", '{}'::jsonb)
+    FROM moved m CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(m."_steps") AS ("from" text, "to" text, event text))
+      WITH ORDINALITY AS s("from", "to", event, ord)
+    ORDER BY m."_idx", s.ord
+  ), attempt_rows AS (
+    INSERT INTO "ExecutionAttempt" ("system", "role", "workOrderId", "attempt", "workerId", "startedAt", "endedAt",
+      "exitCode", "errorClass", "errorMessage", "outputDigest", "outputBytes", "durationMs", "queuedMs")
+    SELECT a.system::"QueueSystem", a.role::"WorkOrderRole", m."id", a.attempt, a."workerId", a."startedAt"::timestamp(3),
+           a."endedAt"::timestamp(3), a."exitCode", a."errorClass", a."errorMessage", a."outputDigest", a."outputBytes",
+           a."durationMs", a."queuedMs"
+    FROM moved m CROSS JOIN LATERAL jsonb_to_record(m."_attempt_row") AS a(system text, role text, attempt int,
+      "workerId" text, "startedAt" text, "endedAt" text, "exitCode" int, "errorClass" text, "errorMessage" text,
+      "outputDigest" text, "outputBytes" int, "durationMs" int, "queuedMs" int)
+    WHERE m."_attempt_row" IS NOT NULL
+    ON CONFLICT DO NOTHING
   )
   SELECT * FROM moved`;
 
@@ -75,15 +92,26 @@ export class TransitionBatcher {
     this.group = new GroupCommit((batch) => this.write(batch), {
       maxBatch,
       key: (p) => p.request.workOrderId,
-      writeOne: (p) => applyTransition(this.prisma, p.request),
+      // Alone in its own statement, a bad row fails by itself.
+      writeOne: async (p) => {
+        const [result] = await this.write([p]);
+        if (!result || result instanceof Error) throw result ?? new Error("no result");
+        return result;
+      },
       concurrency: 4,
     });
   }
 
   async apply(request: TransitionRequest): Promise<AppliedTransition> {
-    // Plan first: an impossible event is refused at once, as applyTransition would.
-    const { to } = planTransition(request.from, request.event, request.failOutcome);
-    return this.group.push({ request, to });
+    // Plan every step first: an impossible event is refused at once, as applyTransition would.
+    const steps: Planned["steps"] = [];
+    let from = request.from;
+    for (const [i, event] of [request.event, ...(request.followedBy ?? [])].entries()) {
+      const { to } = planTransition(from, event, i === 0 ? request.failOutcome : undefined);
+      steps.push({ from, to, event });
+      from = to;
+    }
+    return this.group.push({ request, steps, to: from });
   }
 
   private async write(batch: Planned[]): Promise<Array<AppliedTransition | Error>> {
@@ -103,6 +131,8 @@ export class TransitionBatcher {
       set: Object.fromEntries(
         Object.entries(p.request.set ?? {}).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
       ),
+      steps: p.steps,
+      attempt_row: p.request.attemptRow ?? null,
     }));
     const rows = await this.prisma.$queryRawUnsafe<Array<TransitionedOrder & Record<string, unknown>>>(
       BATCH_SQL,
@@ -125,7 +155,19 @@ export class TransitionBatcher {
       const row = byIdx.get(idx);
       const { workOrderId, from, event } = p.request;
       if (!row) return conflictError(workOrderId, from, event, states.get(workOrderId) ?? null);
-      const { _idx, _from, _event, _at, _attempt, _worker, _metadata, _actor, ...order } = row;
+      const {
+        _idx,
+        _from,
+        _event,
+        _at,
+        _attempt,
+        _worker,
+        _metadata,
+        _actor,
+        _steps,
+        _attempt_row,
+        ...order
+      } = row;
       return { from, to: p.to, event, order: order as TransitionedOrder };
     });
   }

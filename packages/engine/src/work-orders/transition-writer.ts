@@ -56,6 +56,13 @@ export interface TransitionRequest {
   workerId?: string | null;
   set?: TransitionFields;
   metadata?: Record<string, unknown>;
+  /**
+   * Further events applied in the same write, each with its own transition row and audit event
+   * (READY right after CLAIM when nothing needs preparing). Batched writes only.
+   */
+  followedBy?: WorkOrderEvent[];
+  /** The finished attempt's row, written in the same statement as the transition. Batched writes only. */
+  attemptRow?: Record<string, unknown>;
 }
 
 export interface AppliedTransition {
