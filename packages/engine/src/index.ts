@@ -45,4 +45,5 @@ export { type ConsistencyRate, ShadowComparator, shadowConsistency } from "./sha
 export { type SystemStats, systemStats } from "./shadow/system-stats.ts";
 export { type CancelDeps, type CancelResult, cancelWorkOrder } from "./work-orders/cancel.ts";
 export { type SubmitRequest, type SubmittedOrder, WorkOrderSubmitter } from "./work-orders/submit.ts";
-export { applyTransition, type TransitionRequest } from "./work-orders/transition-writer.ts";
+export { applyTransition } from "./work-orders/transition-batcher.ts";
+export type { TransitionRequest } from "./work-orders/transition-writer.ts";

@@ -2,7 +2,7 @@ import { DomainError, isDomainError, planTransition } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import { cancelRequestChannel, type Redis } from "@qmc/transport";
 import { jobIdForAttempt, type SystemQueues } from "../queues/system-queues.ts";
-import { applyTransition } from "./transition-writer.ts";
+import { applyTransition } from "./transition-batcher.ts";
 
 export interface CancelDeps {
   prisma: PrismaClient;

@@ -102,73 +102,88 @@ export class TransitionBatcher {
     });
   }
 
+  /** Plans every step first: an impossible event is refused at once, before any write. */
   async apply(request: TransitionRequest): Promise<AppliedTransition> {
-    // Plan every step first: an impossible event is refused at once, as applyTransition would.
-    const steps: Planned["steps"] = [];
-    let from = request.from;
-    for (const [i, event] of [request.event, ...(request.followedBy ?? [])].entries()) {
-      const { to } = planTransition(from, event, i === 0 ? request.failOutcome : undefined);
-      steps.push({ from, to, event });
-      from = to;
-    }
-    return this.group.push({ request, steps, to: from });
+    return this.group.push(plan(request));
   }
 
-  private async write(batch: Planned[]): Promise<Array<AppliedTransition | Error>> {
-    const at = new Date().toISOString();
-    const input = batch.map((p, idx) => ({
-      idx,
-      id: p.request.workOrderId,
-      from: p.request.from,
-      to: p.to,
-      event: p.request.event,
-      at,
-      attempt: p.request.attempt ?? null,
-      inc: p.request.incrementAttempts ?? false,
-      worker: p.request.workerId ?? null,
-      metadata: p.request.metadata ?? null,
-      actor: p.request.actor,
-      set: Object.fromEntries(
-        Object.entries(p.request.set ?? {}).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
-      ),
-      steps: p.steps,
-      attempt_row: p.request.attemptRow ?? null,
-    }));
-    const rows = await this.prisma.$queryRawUnsafe<Array<TransitionedOrder & Record<string, unknown>>>(
-      BATCH_SQL,
-      JSON.stringify(input),
-      input.map((row) => row.id),
-    );
-    const byIdx = new Map(rows.map((row) => [Number(row._idx), row]));
-    const missing = batch.filter((_, idx) => !byIdx.has(idx)).map((p) => p.request.workOrderId);
-    const states = new Map(
-      missing.length
-        ? (
-            await this.prisma.workOrder.findMany({
-              where: { id: { in: missing } },
-              select: { id: true, state: true },
-            })
-          ).map((o) => [o.id, o.state])
-        : [],
-    );
-    return batch.map((p, idx) => {
-      const row = byIdx.get(idx);
-      const { workOrderId, from, event } = p.request;
-      if (!row) return conflictError(workOrderId, from, event, states.get(workOrderId) ?? null);
-      const {
-        _idx,
-        _from,
-        _event,
-        _at,
-        _attempt,
-        _worker,
-        _metadata,
-        _actor,
-        _steps,
-        _attempt_row,
-        ...order
-      } = row;
-      return { from, to: p.to, event, order: order as TransitionedOrder };
-    });
+  private write(batch: Planned[]): Promise<Array<AppliedTransition | Error>> {
+    return writeTransitions(this.prisma, batch);
   }
+}
+
+/**
+ * One transition (with its `followedBy` steps) written on its own, right away: for callers
+ * outside a worker's hot path, e.g. an operator's cancel. Same statement as the batches.
+ * @throws DomainError INVALID_TRANSITION | TRANSITION_CONFLICT | WORK_ORDER_NOT_FOUND
+ */
+export async function applyTransition(
+  prisma: PrismaClient,
+  request: TransitionRequest,
+): Promise<AppliedTransition> {
+  const [result] = await writeTransitions(prisma, [plan(request)]);
+  if (!result || result instanceof Error) throw result ?? new Error("the transition write returned nothing");
+  return result;
+}
+
+function plan(request: TransitionRequest): Planned {
+  const steps: Planned["steps"] = [];
+  let from = request.from;
+  for (const [i, event] of [request.event, ...(request.followedBy ?? [])].entries()) {
+    const { to } = planTransition(from, event, i === 0 ? request.failOutcome : undefined);
+    steps.push({ from, to, event });
+    from = to;
+  }
+  return { request, steps, to: from };
+}
+
+/** Writes a batch in one statement; one result (or Error) per request, in order. */
+async function writeTransitions(
+  prisma: PrismaClient,
+  batch: Planned[],
+): Promise<Array<AppliedTransition | Error>> {
+  const at = new Date().toISOString();
+  const input = batch.map((p, idx) => ({
+    idx,
+    id: p.request.workOrderId,
+    from: p.request.from,
+    to: p.to,
+    event: p.request.event,
+    at,
+    attempt: p.request.attempt ?? null,
+    inc: p.request.incrementAttempts ?? false,
+    worker: p.request.workerId ?? null,
+    metadata: p.request.metadata ?? null,
+    actor: p.request.actor,
+    set: Object.fromEntries(
+      Object.entries(p.request.set ?? {}).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+    ),
+    steps: p.steps,
+    attempt_row: p.request.attemptRow ?? null,
+  }));
+  const rows = await prisma.$queryRawUnsafe<Array<TransitionedOrder & Record<string, unknown>>>(
+    BATCH_SQL,
+    JSON.stringify(input),
+    input.map((row) => row.id),
+  );
+  const byIdx = new Map(rows.map((row) => [Number(row._idx), row]));
+  const missing = batch.filter((_, idx) => !byIdx.has(idx)).map((p) => p.request.workOrderId);
+  const states = new Map(
+    missing.length
+      ? (
+          await prisma.workOrder.findMany({
+            where: { id: { in: missing } },
+            select: { id: true, state: true },
+          })
+        ).map((o) => [o.id, o.state])
+      : [],
+  );
+  return batch.map((p, idx) => {
+    const row = byIdx.get(idx);
+    const { workOrderId, from, event } = p.request;
+    if (!row) return conflictError(workOrderId, from, event, states.get(workOrderId) ?? null);
+    const { _idx, _from, _event, _at, _attempt, _worker, _metadata, _actor, _steps, _attempt_row, ...order } =
+      row;
+    return { from, to: p.to, event, order: order as TransitionedOrder };
+  });
 }
