@@ -1,7 +1,9 @@
-import { planConfigChange, previewRouteChange, toRoutingConfig } from "@qmc/core";
+import { planConfigChange, previewRouteChange, type QueueConfigChange, toRoutingConfig } from "@qmc/core";
 import { configHistory, type QueueConfigVersion } from "@qmc/engine";
 import { z } from "zod";
+import type { AuthUser } from "../../auth/index.ts";
 import { ZQueueConfigView } from "../../schemas/model-schemas.ts";
+import type { ApiServices } from "../../services.ts";
 import {
   actorOf,
   adminProcedure,
@@ -42,6 +44,17 @@ function view(config: QueueConfigVersion, isAdmin: boolean) {
   return { ...config, salt: isAdmin ? config.salt : null };
 }
 
+/** A config change by the caller, audited under `action`, returned as the caller may see it. */
+async function changeAs(
+  ctx: { services: ApiServices; user: AuthUser },
+  change: QueueConfigChange,
+  reason: string,
+  action: string,
+) {
+  const next = await ctx.services.liveConfig.change(change, { ...actorOf(ctx.user), reason, action });
+  return view(next, ctx.user.role === "ADMIN");
+}
+
 export const rolloutRouter = createTRPCRouter({
   get: viewerProcedure
     .output(ZQueueConfigView)
@@ -64,38 +77,20 @@ export const rolloutRouter = createTRPCRouter({
   rollback: operatorProcedure
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
-    .mutation(async ({ ctx, input }) => {
-      const next = await ctx.services.liveConfig.change(
-        { useNewQueueSystem: false },
-        { ...actorOf(ctx.user), reason: input.reason, action: "config.rollback" },
-      );
-      return view(next, ctx.user.role === "ADMIN");
-    }),
+    .mutation(({ ctx, input }) =>
+      changeAs(ctx, { useNewQueueSystem: false }, input.reason, "config.rollback"),
+    ),
 
   /** Lifts a pause set by a health gate, so the percent may rise again. */
   resume: operatorProcedure
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
-    .mutation(async ({ ctx, input }) => {
-      const next = await ctx.services.liveConfig.change(
-        { paused: false },
-        { ...actorOf(ctx.user), reason: input.reason, action: "config.resume" },
-      );
-      return view(next, ctx.user.role === "ADMIN");
-    }),
+    .mutation(({ ctx, input }) => changeAs(ctx, { paused: false }, input.reason, "config.resume")),
 
   setSalt: adminProcedure
     .input(z.object({ salt: z.string().min(1).max(64), reason: ZReason }))
     .output(ZQueueConfigView)
-    .mutation(async ({ ctx, input }) =>
-      view(
-        await ctx.services.liveConfig.change(
-          { salt: input.salt },
-          { ...actorOf(ctx.user), reason: input.reason, action: "config.salt" },
-        ),
-        true,
-      ),
-    ),
+    .mutation(({ ctx, input }) => changeAs(ctx, { salt: input.salt }, input.reason, "config.salt")),
 
   /** How many of the last N orders would change system under the proposed settings. */
   preview: viewerProcedure
