@@ -1,4 +1,10 @@
-export { createPrismaClient, type PrismaClient, type PrismaClientOptions } from "./client.ts";
+export {
+  createPrismaClient,
+  type PreparedStatement,
+  type PrismaClient,
+  type PrismaClientOptions,
+  queryPrepared,
+} from "./client.ts";
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, withDatabaseName } from "./database-url.ts";
 export { checkPostgres, DatabaseUnavailableError, dropDatabase, ensureDatabase } from "./ensure-database.ts";
 export type {

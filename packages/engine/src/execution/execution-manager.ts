@@ -48,14 +48,14 @@ export class ExecutionManager {
       const errorClass: ErrorClass = error.code === "COMMAND_NOT_ALLOWED" ? "NOT_ALLOWED" : "INVALID_PAYLOAD";
       return { status: "failed", errorClass, errorMessage: error.message, run: null };
     }
-    const signal = AbortSignal.any([request.signal, AbortSignal.timeout(validated.timeoutMs)]);
     const run =
       validated.kind === "synthetic"
         ? await runSynthetic(
             request.seedId,
             request.attempt,
             validated.payload,
-            signal,
+            request.signal,
+            validated.timeoutMs,
             this.outputLimitBytes,
           )
         : await this.runCommand(validated.payload, validated.timeoutMs, request.signal);

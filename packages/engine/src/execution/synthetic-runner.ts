@@ -12,22 +12,25 @@ export async function runSynthetic(
   seedId: string,
   attempt: number,
   payload: SyntheticPayload,
+  /** Cancel (operator, shutdown). */
   signal: AbortSignal,
+  timeoutMs: number,
   outputLimitBytes: number,
 ): Promise<SandboxRunResult> {
   const plan = planSyntheticAttempt(seedId, attempt, payload);
   const started = performance.now();
   // Touch every page so the memory is really committed, as a real job's would be.
   const held = plan.memoryBytes > 0 ? Buffer.alloc(plan.memoryBytes, 1) : null;
-  let termination: SandboxRunResult["termination"] = "exited";
+  // The duration is known in advance, so the timeout is a comparison, not a second timer racing
+  // the first: an attempt that would outlast its timeout runs until the timeout and ends there.
+  const timesOut = plan.durationMs > timeoutMs;
+  let termination: SandboxRunResult["termination"] = timesOut ? "timeout" : "exited";
   try {
-    if (plan.durationMs > 0) await sleep(plan.durationMs, undefined, { signal });
-    else if (signal.aborted) throw signal.reason;
+    const waitMs = Math.min(plan.durationMs, timeoutMs);
+    if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+    else signal.throwIfAborted();
   } catch {
-    termination =
-      signal.reason instanceof DOMException && signal.reason.name === "TimeoutError"
-        ? "timeout"
-        : "cancelled";
+    termination = "cancelled";
   }
   // Released only here, after the attempt's whole duration.
   held?.fill(0, 0, 1);

@@ -60,7 +60,6 @@ export class AttemptRecorder {
 
 /** The same row as JSON (dates as ISO strings), to travel inside a batched transition. */
 export function attemptRowJson(facts: AttemptFacts, outcome: RecordedOutcome): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(attemptRow(facts, outcome)).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
-  );
+  const row = attemptRow(facts, outcome);
+  return { ...row, startedAt: facts.startedAt.toISOString(), endedAt: (row.endedAt as Date).toISOString() };
 }

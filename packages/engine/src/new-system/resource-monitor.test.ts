@@ -72,4 +72,30 @@ describe("ResourceMonitor", () => {
     await expect(waiting).rejects.toThrow("stopping");
     monitor.stop();
   });
+
+  it("hands a finishing job's slot to the next job only when it would grant it again now", async () => {
+    let ratio = 0.1;
+    const monitor = new ResourceMonitor({
+      slots: 2,
+      staggerMs: 0,
+      readMemoryRatio: () => ratio,
+      memorySampleMs: 10,
+    });
+    monitor.start();
+    await monitor.acquire(never);
+    await monitor.acquire(never);
+    expect(monitor.canHandOver()).toBe(true);
+    monitor.setConcurrencyLimit(1); // two running, limit one: the slot must be given back
+    expect(monitor.canHandOver()).toBe(false);
+    monitor.restoreConcurrency();
+    ratio = 0.95;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(monitor.canHandOver()).toBe(false);
+    monitor.stop();
+
+    const staggered = new ResourceMonitor({ slots: 2, staggerMs: 1_000, readMemoryRatio: () => 0.1 });
+    await staggered.acquire(never);
+    staggered.markStarted();
+    expect(staggered.canHandOver()).toBe(false);
+  });
 });

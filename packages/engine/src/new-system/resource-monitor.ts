@@ -89,6 +89,15 @@ export class ResourceMonitor extends EventEmitter {
     this.lastGrantAt = at;
   }
 
+  /**
+   * Whether a finishing job's slot may pass straight to the next job: true when releasing it
+   * would grant it again right now (no lowered limit, no critical memory, no stagger to wait).
+   * On true the slot stays taken; on false the caller releases it.
+   */
+  canHandOver(now = Date.now()): boolean {
+    return decideSlot({ ...this.slotState(), inUse: this.inUse - 1 }, now).grant;
+  }
+
   release(): void {
     this.inUse = Math.max(0, this.inUse - 1);
     this.changed.emit("change");

@@ -1,5 +1,5 @@
 import { planTransition, type WorkOrderState } from "@qmc/core";
-import type { PrismaClient } from "@qmc/db";
+import { type PreparedStatement, type PrismaClient, queryPrepared } from "@qmc/db";
 import { GroupCommit } from "../shared/group-commit.ts";
 import {
   type AppliedTransition,
@@ -26,7 +26,9 @@ const SET_SQL = Object.entries(SETTABLE_COLUMNS)
   )
   .join(",\n        ");
 
-const BATCH_SQL = `
+const BATCH_SQL: PreparedStatement = {
+  name: "qmc_transition_batch",
+  text: `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
       idx int, id text, "from" text, "to" text, event text, at text, attempt int, inc boolean,
@@ -73,7 +75,9 @@ const BATCH_SQL = `
     WHERE m."_attempt_row" IS NOT NULL
     ON CONFLICT DO NOTHING
   )
-  SELECT * FROM moved`;
+  -- Only what the caller reads: the inputs carried through "moved" stay on the server.
+  SELECT ${RETURNED_COLUMNS.map((c) => `"${c}"`).join(", ")}, "_idx" FROM moved`,
+};
 
 /**
  * Group commit for state transitions. Each transition keeps its own guard (`WHERE id = ? AND
@@ -161,11 +165,11 @@ async function writeTransitions(
     steps: p.steps,
     attempt_row: p.request.attemptRow ?? null,
   }));
-  const rows = await prisma.$queryRawUnsafe<Array<TransitionedOrder & Record<string, unknown>>>(
-    BATCH_SQL,
+  // Prepared once per connection: planning this statement cost more than running it for a batch.
+  const rows = await queryPrepared<TransitionedOrder & Record<string, unknown>>(prisma, BATCH_SQL, [
     JSON.stringify(input),
     input.map((row) => row.id),
-  );
+  ]);
   const byIdx = new Map(rows.map((row) => [Number(row._idx), row]));
   const missing = batch.filter((_, idx) => !byIdx.has(idx)).map((p) => p.request.workOrderId);
   const states = new Map(
@@ -182,8 +186,7 @@ async function writeTransitions(
     const row = byIdx.get(idx);
     const { workOrderId, from, event } = p.request;
     if (!row) return conflictError(workOrderId, from, event, states.get(workOrderId) ?? null);
-    const { _idx, _from, _event, _at, _attempt, _worker, _metadata, _actor, _steps, _attempt_row, ...order } =
-      row;
+    const { _idx, ...order } = row;
     return { from, to: p.to, event, order: order as TransitionedOrder };
   });
 }
