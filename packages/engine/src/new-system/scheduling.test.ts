@@ -85,4 +85,46 @@ describe("the pull-based scheduler", () => {
     expect(engine.capacity().memoryPressure).toBe("none");
     await engine.stop(1000);
   }, 30_000);
+
+  it("stopped while finishing jobs hand their slots straight to the next ones, it leaves every unfinished order waiting in the queue, and each runs once", async () => {
+    const submitted = await h.submitter.submitMany(
+      Array.from({ length: 600 }, () => ({
+        kind: "synthetic",
+        payload: {},
+        system: "NEW" as const,
+        actor: "t",
+      })),
+    );
+    const ids = submitted.map((o) => o.id);
+    const first = await h.startEngine({ newSystemSlots: 20, systems: ["NEW"], reconcileIntervalMs: 60_000 });
+    for (;;) {
+      const done = await h.db.prisma.workOrder.count({ where: { id: { in: ids }, state: "COMPLETED" } });
+      if (done >= 100) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await first.stop(5_000);
+
+    const byState = await h.db.prisma.workOrder.groupBy({
+      by: ["state"],
+      where: { id: { in: ids } },
+      _count: true,
+    });
+    const counts = Object.fromEntries(byState.map((g) => [g.state, g._count]));
+    expect((counts.COMPLETED ?? 0) + (counts.PENDING ?? 0)).toBe(600);
+    // Nothing taken at the last moment is left active without an owner: it went back to wait.
+    const jobs = await h.queues.newSystem.getJobCounts("active", "wait", "prioritized");
+    expect(jobs.active).toBe(0);
+    expect((jobs.wait ?? 0) + (jobs.prioritized ?? 0)).toBe(counts.PENDING ?? 0);
+
+    const second = await h.startEngine({ newSystemSlots: 20, systems: ["NEW"], reconcileIntervalMs: 60_000 });
+    await waitForTerminal(h.db, ids, 30_000).finally(() => second.stop(1_000));
+    const claims = await h.db.prisma.stateTransition.groupBy({
+      by: ["workOrderId"],
+      where: { workOrderId: { in: ids }, event: "CLAIM" },
+      _count: true,
+    });
+    expect(claims).toHaveLength(600);
+    expect(claims.every((c) => c._count === 1)).toBe(true);
+    expect(await h.db.prisma.workOrder.count({ where: { id: { in: ids }, state: "COMPLETED" } })).toBe(600);
+  }, 60_000);
 });
