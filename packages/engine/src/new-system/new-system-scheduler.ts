@@ -157,6 +157,8 @@ export class NewSystemScheduler {
     try {
       const fetched = await job.moveToCompleted(null, token, handOver);
       const [jobData, jobId] = Array.isArray(fetched) ? (fetched as [JobJson | undefined, string]) : [];
+      // Built as BullMQ's worker builds it; this queue has no repeatable jobs, so none of the
+      // job-scheduler bookkeeping BullMQ does for those is skipped here.
       if (worker && jobData && jobId) next = Job.fromJSON<WorkOrderJobData>(worker, jobData, jobId);
     } catch (error) {
       // Postgres already holds the outcome; a lost lock (Redis flushed, job stalled) only ends the job.
