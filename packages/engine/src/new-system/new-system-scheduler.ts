@@ -111,8 +111,7 @@ export class NewSystemScheduler {
       const startedAt = new Date();
       this.monitor.markStarted(startedAt.getTime());
       if (signal.aborted) {
-        await job.moveToWait(token).catch(() => {});
-        this.monitor.release();
+        await this.giveBack(job, token);
         break;
       }
       this.track(job, token, startedAt);
@@ -173,13 +172,18 @@ export class NewSystemScheduler {
     }
     next.token = token;
     if (this.stopping.signal.aborted) {
-      await next.moveToWait(token).catch(() => {});
-      this.monitor.release();
+      await this.giveBack(next, token);
       return;
     }
     const startedAt = new Date();
     this.monitor.markStarted(startedAt.getTime());
     this.track(next, token, startedAt);
+  }
+
+  /** A job taken while stopping: back to the queue for another worker, and its slot freed. */
+  private async giveBack(job: Job<WorkOrderJobData>, token: string): Promise<void> {
+    await job.moveToWait(token).catch(() => {});
+    this.monitor.release();
   }
 
   private async renewLocks(): Promise<void> {
