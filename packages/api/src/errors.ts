@@ -32,6 +32,12 @@ const STATUS_OF: Record<DomainErrorCode, TrpcCode> = {
   USER_NOT_FOUND: "NOT_FOUND",
   AUDIT_EVENT_NOT_RESUBMITTABLE: "NOT_FOUND",
   IDEMPOTENCY_KEY_IN_USE: "CONFLICT",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INVALID_INPUT: "BAD_REQUEST",
+  STALE_ATTEMPT: "CONFLICT",
+  RUN_IN_PROGRESS: "CONFLICT",
+  RUN_NOT_ACTIVE: "CONFLICT",
+  LEGACY_RETIRED: "PRECONDITION_FAILED",
 };
 
 /** Domain errors become typed tRPC errors; anything else stays an internal error (logged, not leaked). */

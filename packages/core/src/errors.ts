@@ -31,6 +31,13 @@ export const DOMAIN_ERROR_CODES = [
   "USER_NOT_FOUND",
   "AUDIT_EVENT_NOT_RESUBMITTABLE",
   "IDEMPOTENCY_KEY_IN_USE",
+  // Faults and fencing (reliability).
+  "SERVICE_UNAVAILABLE",
+  "INVALID_INPUT",
+  "STALE_ATTEMPT",
+  "RUN_IN_PROGRESS",
+  "RUN_NOT_ACTIVE",
+  "LEGACY_RETIRED",
 ] as const;
 
 /** A stable, machine-readable reason for a {@link DomainError}. */
