@@ -18,6 +18,9 @@ const pools = new WeakMap<PrismaClient, pg.Pool>();
  */
 export function createPrismaClient({ databaseUrl, maxConnections = 10 }: PrismaClientOptions): PrismaClient {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // An idle connection cut by the server (restart, pg_terminate_backend) is dropped from the pool
+  // and replaced on next use; without a listener the pool's "error" event would crash the process.
+  pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(prisma, pool);
   return prisma;
