@@ -58,7 +58,9 @@ export class Heartbeat {
         startedAt: this.startedAt,
         ...fields,
       },
-      update: fields,
+      // A process restarted under the same WORKER_ID is a new incarnation: its start time tells
+      // the reconciler that attempts begun before it belonged to the one that died.
+      update: { ...fields, startedAt: this.startedAt, pid: process.pid, host: os.hostname() },
     });
   }
 }

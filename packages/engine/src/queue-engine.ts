@@ -3,17 +3,16 @@ import { cancelRequestChannel, createRedisConnection, redisConnectionOptions } f
 import { LiveConfig } from "./config/live-config.ts";
 import { ExecutionManager } from "./execution/execution-manager.ts";
 import { LegacyProcessor } from "./legacy/legacy-processor.ts";
-import { AttemptRecorder } from "./new-system/attempt-record.ts";
+import { heartbeatIncarnations } from "./liveness/worker-incarnations.ts";
 import { NewSystemScheduler } from "./new-system/new-system-scheduler.ts";
 import { OrderExecutor } from "./new-system/order-executor.ts";
 import { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-monitor.ts";
 import { SystemQueues } from "./queues/system-queues.ts";
-import { Reconciler } from "./reconciler.ts";
+import { type ReconcileReport, Reconciler } from "./reconciler.ts";
 import type { EngineResources } from "./resources.ts";
 import { SubprocessSandbox } from "./sandbox/index.ts";
 import { ShadowComparator } from "./shadow/shadow-comparator.ts";
 import { TransitionBatcher } from "./work-orders/transition-batcher.ts";
-import { workerLiveness } from "./workers/worker-liveness.ts";
 
 export interface QueueEngineOptions {
   workerId: string;
@@ -29,6 +28,11 @@ export interface QueueEngineOptions {
   workerStaleAfterMs: number;
   outputLimitBytes: number;
   readMemoryRatio: () => number;
+  /**
+   * How long a state write is retried when the database fails before the job is failed and the
+   * order left to the reconciler. @defaultValue 60000
+   */
+  writeRetryMs?: number;
   /** How often finished shadow pairs are compared. @defaultValue 1000 */
   shadowCompareIntervalMs?: number;
 }
@@ -67,8 +71,6 @@ export class QueueEngine {
       resources.workerEnv,
       options.outputLimitBytes,
     );
-    const isWorkerAlive = workerLiveness(prisma, options.workerStaleAfterMs);
-    const attempts = new AttemptRecorder(prisma);
     this.monitor = new ResourceMonitor({
       slots: options.newSystemSlots,
       staggerMs: options.staggerMs,
@@ -81,7 +83,7 @@ export class QueueEngine {
       transitions: new TransitionBatcher(prisma),
       logger: logger.child({ system: "NEW" }),
       workerId: options.workerId,
-      isWorkerAlive,
+      writeRetryMs: options.writeRetryMs ?? 60_000,
     });
     const timing = { lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs };
     this.scheduler = options.systems.includes("NEW")
@@ -91,32 +93,32 @@ export class QueueEngine {
         })
       : null;
     this.legacy = options.systems.includes("LEGACY")
-      ? new LegacyProcessor(
-          connection,
-          queuePrefix,
-          prisma,
-          execution,
-          attempts,
-          logger.child({ system: "LEGACY" }),
-          {
-            workerId: options.workerId,
-            concurrency: options.legacyConcurrency,
-            ...timing,
-          },
-        )
+      ? new LegacyProcessor(connection, queuePrefix, prisma, execution, logger.child({ system: "LEGACY" }), {
+          workerId: options.workerId,
+          concurrency: options.legacyConcurrency,
+          finishRetryMs: options.writeRetryMs ?? 60_000,
+          ...timing,
+        })
       : null;
-    this.reconciler = new Reconciler(prisma, this.queues, this.executor, logger, {
-      workerId: options.workerId,
-      intervalMs: options.reconcileIntervalMs,
-      graceMs: options.reconcileGraceMs,
-      batchSize: 500,
-      isWorkerAlive,
-    });
     this.shadowComparator = new ShadowComparator(prisma, logger, options.shadowCompareIntervalMs ?? 1000);
     this.subscriber = createRedisConnection(resources.redisUrl, "subscriber");
     this.subscriber.on("error", (error) => logger.warn({ err: error }, "subscriber error"));
     this.publisher = createRedisConnection(resources.redisUrl, "producer");
     this.publisher.on("error", (error) => logger.warn({ err: error }, "publisher error"));
+    this.reconciler = new Reconciler(
+      prisma,
+      this.publisher,
+      this.queues,
+      this.executor,
+      heartbeatIncarnations(prisma, options.workerStaleAfterMs),
+      logger.child({ component: "reconciler" }),
+      {
+        workerId: options.workerId,
+        intervalMs: options.reconcileIntervalMs,
+        graceMs: options.reconcileGraceMs,
+        pageSize: 500,
+      },
+    );
     this.liveConfig = new LiveConfig(prisma, this.subscriber, this.publisher, queuePrefix, logger);
   }
 
@@ -156,6 +158,11 @@ export class QueueEngine {
     this.subscriber.disconnect();
     this.publisher.disconnect();
     await this.queues.close();
+  }
+
+  /** One reconcile pass now, besides the periodic ones (tests, and an operator's "heal now"). */
+  reconcileNow(): Promise<ReconcileReport> {
+    return this.reconciler.reconcileOnce();
   }
 
   capacity(): ResourceSnapshot & { systems: QueueSystem[] } {

@@ -1,8 +1,11 @@
-import type { QueueSystem } from "@qmc/core";
+import { isTaskKind, type QueueSystem, TASK_CATALOG } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
+import type { Redis } from "@qmc/transport";
 import type { Queue } from "bullmq";
-import { setLegacyStatus } from "./legacy/legacy-status-writer.ts";
+import { failStrandedLegacyOrder } from "./legacy/legacy-recovery.ts";
+import { type JobPresence, jobPresence } from "./liveness/job-presence.ts";
+import type { WorkerIncarnations } from "./liveness/worker-incarnations.ts";
 import type { OrderExecutor } from "./new-system/order-executor.ts";
 import {
   jobIdForAttempt,
@@ -16,9 +19,8 @@ export interface ReconcilerOptions {
   intervalMs: number;
   /** Orders younger than this are left alone: their submit may be between commit and enqueue. */
   graceMs: number;
-  /** Orders looked at per pass and per kind of repair. */
-  batchSize: number;
-  isWorkerAlive: (workerId: string) => Promise<boolean>;
+  /** Orders read (and job states looked up in one Redis round trip) per page. */
+  pageSize: number;
 }
 
 export interface ReconcileReport {
@@ -26,11 +28,28 @@ export interface ReconcileReport {
   recovered: number;
 }
 
+/** Every waiting or in-flight order, read page by page with an id cursor: none can hide behind others. */
+interface Candidate {
+  id: string;
+  kind: string;
+  priority: number;
+  /** The attempt whose job should exist. */
+  jobAttempt: number;
+  workerId: string | null;
+  startedAt: Date | null;
+}
+
 /**
- * Heals the gap between Postgres (the truth) and Redis (transport): an order that should have
- * a job but has none — a crash between commit and enqueue, a Redis restart or FLUSHALL — gets
- * it back (same job id, so a race with a live enqueue is harmless); an in-flight order whose
- * worker died and whose job is gone fails as STALLED. Safe to run in every worker at once.
+ * Heals the gap between Postgres (the truth) and Redis (transport), for every order each pass:
+ * - a waiting order without a live job (a crash between commit and enqueue, a Redis restart or
+ *   FLUSHALL) gets it back, under the same job id, so a race with a live enqueue is harmless;
+ * - an in-flight order that nobody holds fails as stalled (legacy) or STALLED and retried (new).
+ *   Held means its BullMQ job is active with a lock that its worker keeps renewing; a job still
+ *   queued is left to BullMQ, whose next delivery settles it. Only a job Redis lost entirely
+ *   falls back on the worker's heartbeat: while the very process that started the attempt is
+ *   alive (same incarnation, not merely the same WORKER_ID) and the attempt is within its kind's
+ *   timeout, it is still running there.
+ * Safe to run in every worker at once: every recovery is a write guarded by state and attempt.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
@@ -38,8 +57,10 @@ export class Reconciler {
 
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly redis: Redis,
     private readonly queues: SystemQueues,
     private readonly executor: OrderExecutor,
+    private readonly incarnations: WorkerIncarnations,
     private readonly logger: Logger,
     private readonly options: ReconcilerOptions,
   ) {}
@@ -62,89 +83,175 @@ export class Reconciler {
 
   async reconcileOnce(): Promise<ReconcileReport> {
     const before = new Date(Date.now() - this.options.graceMs);
-    const take = this.options.batchSize;
     const report: ReconcileReport = { reenqueued: 0, recovered: 0 };
-
-    const waiting = await this.prisma.workOrder.findMany({
-      where: { state: { in: ["PENDING", "WAITING_RETRY"] }, updatedAt: { lt: before } },
-      orderBy: { updatedAt: "asc" },
-      take,
-    });
-    for (const order of waiting) {
-      const attempt = order.attempts + 1;
-      const delayMs = order.state === "WAITING_RETRY" ? (order.nextRetryAt?.getTime() ?? 0) - Date.now() : 0;
-      if (await this.ensureJob("NEW", order.id, order.kind, attempt, order.priority, delayMs))
-        report.reenqueued++;
-    }
-
-    const queued = await this.prisma.legacyWorkOrder.findMany({
-      where: { status: "queued", migratedAt: null, updatedAt: { lt: before } },
-      orderBy: { updatedAt: "asc" },
-      take,
-    });
-    for (const order of queued) {
-      if (await this.ensureJob("LEGACY", order.id, order.kind, 1, order.priority, 0)) report.reenqueued++;
-    }
-
-    report.recovered += await this.recoverNewInFlight(before, take);
-    report.recovered += await this.recoverLegacyInFlight(before, take);
+    report.reenqueued += await this.forEachPage(this.newWaiting(before), "NEW", (c, p) =>
+      this.ensureJob("NEW", c, p),
+    );
+    report.reenqueued += await this.forEachPage(this.legacyQueued(before), "LEGACY", (c, p) =>
+      this.ensureJob("LEGACY", c, p),
+    );
+    report.recovered += await this.forEachPage(this.newInFlight(before), "NEW", (c, p) =>
+      this.recoverNew(c, p),
+    );
+    report.recovered += await this.forEachPage(this.legacyInFlight(before), "LEGACY", (c, p) =>
+      this.recoverLegacy(c, p),
+    );
     if (report.reenqueued || report.recovered) this.logger.info(report, "reconciled");
     return report;
   }
 
-  private async recoverNewInFlight(before: Date, take: number): Promise<number> {
-    const inFlight = await this.prisma.workOrder.findMany({
-      where: { state: { in: ["PREPARING", "RUNNING"] }, updatedAt: { lt: before } },
-      take,
-    });
-    let recovered = 0;
-    for (const order of inFlight) {
-      if (order.workerId && (await this.options.isWorkerAlive(order.workerId))) continue;
-      const state = await this.queues.newSystem.getJobState(jobIdForAttempt(order.id, order.attempts));
-      if (state === "active" || state === "waiting" || state === "prioritized") continue; // BullMQ redelivers it
-      await this.executor.recoverInFlight(order).then(
-        () => recovered++,
-        (error: unknown) => this.logger.warn({ err: error, workOrderId: order.id }, "recovery lost a race"),
+  /** Reads candidates page by page (id order) and settles each with its job's presence. */
+  private async forEachPage(
+    read: (after: string | null, take: number) => Promise<Candidate[]>,
+    system: QueueSystem,
+    settle: (candidate: Candidate, presence: JobPresence) => Promise<boolean>,
+  ): Promise<number> {
+    const queue: Queue<WorkOrderJobData> = this.queues.of(system);
+    let settled = 0;
+    for (let cursor: string | null = null; ; ) {
+      const page = await read(cursor, this.options.pageSize);
+      if (page.length === 0) return settled;
+      const presence = await jobPresence(
+        this.redis,
+        queue,
+        page.map((c) => jobIdForAttempt(c.id, c.jobAttempt)),
       );
+      for (const [i, candidate] of page.entries()) {
+        if (await settle(candidate, presence[i] ?? "missing")) settled++;
+      }
+      if (page.length < this.options.pageSize) return settled;
+      cursor = page[page.length - 1]?.id ?? null;
     }
-    return recovered;
   }
 
-  private async recoverLegacyInFlight(before: Date, take: number): Promise<number> {
-    const inFlight = await this.prisma.legacyWorkOrder.findMany({
-      where: { status: { in: ["building", "running"] }, updatedAt: { lt: before } },
-      take,
-    });
-    let recovered = 0;
-    for (const order of inFlight) {
-      if (order.workerId && (await this.options.isWorkerAlive(order.workerId))) continue;
-      const state = await this.queues.legacy.getJobState(order.id);
-      if (state === "active" || state === "waiting" || state === "prioritized") continue;
-      const status = order.status as "building" | "running";
-      const failed = await setLegacyStatus(this.prisma, order.id, status, "failed", this.options.workerId, {
-        finishedAt: new Date(),
-        errorMessage: `worker ${order.workerId ?? "?"} stopped while the order was ${status}`,
+  private newWaiting(before: Date) {
+    return async (after: string | null, take: number): Promise<Candidate[]> => {
+      const rows = await this.prisma.workOrder.findMany({
+        where: {
+          state: { in: ["PENDING", "WAITING_RETRY"] },
+          updatedAt: { lt: before },
+          ...(after ? { id: { gt: after } } : {}),
+        },
+        orderBy: { id: "asc" },
+        take,
+        select: { id: true, kind: true, priority: true, attempts: true, state: true, nextRetryAt: true },
       });
-      if (failed) recovered++;
-    }
-    return recovered;
+      return rows.map((o) => ({
+        id: o.id,
+        kind: o.kind,
+        priority: o.priority,
+        jobAttempt: o.attempts + 1,
+        workerId: null,
+        // For a retry: when it is due (the re-added job is delayed until then).
+        startedAt: o.state === "WAITING_RETRY" ? o.nextRetryAt : null,
+      }));
+    };
+  }
+
+  private legacyQueued(before: Date) {
+    return async (after: string | null, take: number): Promise<Candidate[]> => {
+      const rows = await this.prisma.legacyWorkOrder.findMany({
+        where: {
+          status: "queued",
+          migratedAt: null,
+          updatedAt: { lt: before },
+          ...(after ? { id: { gt: after } } : {}),
+        },
+        orderBy: { id: "asc" },
+        take,
+        select: { id: true, kind: true, priority: true },
+      });
+      return rows.map((o) => ({ ...o, jobAttempt: 1, workerId: null, startedAt: null }));
+    };
+  }
+
+  private newInFlight(before: Date) {
+    return async (after: string | null, take: number): Promise<Candidate[]> => {
+      const rows = await this.prisma.workOrder.findMany({
+        where: {
+          state: { in: ["PREPARING", "RUNNING"] },
+          updatedAt: { lt: before },
+          ...(after ? { id: { gt: after } } : {}),
+        },
+        orderBy: { id: "asc" },
+        take,
+        select: { id: true, kind: true, priority: true, attempts: true, workerId: true, startedAt: true },
+      });
+      return rows.map((o) => ({ ...o, jobAttempt: o.attempts }));
+    };
+  }
+
+  private legacyInFlight(before: Date) {
+    return async (after: string | null, take: number): Promise<Candidate[]> => {
+      const rows = await this.prisma.legacyWorkOrder.findMany({
+        where: {
+          status: { in: ["building", "running"] },
+          migratedAt: null,
+          updatedAt: { lt: before },
+          ...(after ? { id: { gt: after } } : {}),
+        },
+        orderBy: { id: "asc" },
+        take,
+        select: { id: true, kind: true, priority: true, workerId: true, startedAt: true },
+      });
+      return rows.map((o) => ({ ...o, jobAttempt: 1 }));
+    };
   }
 
   /** Adds the job when Redis has no live copy of it. Returns true when it (re)added one. */
-  private async ensureJob(
-    system: QueueSystem,
-    workOrderId: string,
-    kind: string,
-    attempt: number,
-    priority: number,
-    delayMs: number,
-  ): Promise<boolean> {
+  private async ensureJob(system: QueueSystem, c: Candidate, presence: JobPresence): Promise<boolean> {
+    if (presence === "held" || presence === "queued") return false;
     const queue: Queue<WorkOrderJobData> = this.queues.of(system);
-    const jobId = jobIdForAttempt(workOrderId, attempt);
-    const state = await queue.getJobState(jobId);
-    if (state !== "unknown" && state !== "completed" && state !== "failed") return false;
-    if (state !== "unknown") await queue.remove(jobId);
-    await queue.add(kind, { workOrderId }, jobOptions(workOrderId, attempt, priority, delayMs));
+    const jobId = jobIdForAttempt(c.id, c.jobAttempt);
+    if (presence === "finished") await queue.remove(jobId);
+    const delayMs = c.startedAt ? c.startedAt.getTime() - Date.now() : 0;
+    await queue.add(c.kind, { workOrderId: c.id }, jobOptions(c.id, c.jobAttempt, c.priority, delayMs));
+    this.logger.info({ workOrderId: c.id, system, jobId, presence }, "re-enqueued a job Redis did not have");
+    return true;
+  }
+
+  /** Why nobody holds an in-flight order, or null while someone may (see the class comment). */
+  private async lostBecause(c: Candidate, presence: JobPresence): Promise<string | null> {
+    if (presence === "held" || presence === "queued") return null;
+    if (presence === "finished") return "its job ended while the order was in flight";
+    const timeoutMs = isTaskKind(c.kind) ? TASK_CATALOG[c.kind].timeoutMs : 0;
+    const withinTimeout =
+      c.startedAt !== null && Date.now() - c.startedAt.getTime() < timeoutMs + this.options.graceMs;
+    if (c.workerId && c.startedAt && withinTimeout) {
+      const since = await this.incarnations.aliveSince(c.workerId);
+      if (since && since.getTime() <= c.startedAt.getTime()) return null;
+    }
+    return "its job is gone and the worker that started it is not running";
+  }
+
+  private async recoverNew(c: Candidate, presence: JobPresence): Promise<boolean> {
+    const why = await this.lostBecause(c, presence);
+    if (!why) return false;
+    const order = await this.executor.findInFlight(c.id, c.jobAttempt);
+    if (!order) return false;
+    try {
+      await this.executor.recoverInFlight(order, why);
+    } catch (error) {
+      this.logger.warn({ err: error, workOrderId: c.id }, "recovery lost a race");
+      return false;
+    }
+    this.logger.warn({ workOrderId: c.id, system: "NEW", owner: c.workerId, why }, "healed a stranded order");
+    return true;
+  }
+
+  private async recoverLegacy(c: Candidate, presence: JobPresence): Promise<boolean> {
+    const why = await this.lostBecause(c, presence);
+    if (!why) return false;
+    const order = await this.prisma.legacyWorkOrder.findUnique({
+      where: { id: c.id },
+      select: { id: true, status: true, workerId: true, startedAt: true, submittedAt: true },
+    });
+    if (!order || !(await failStrandedLegacyOrder(this.prisma, order, this.options.workerId, why)))
+      return false;
+    this.logger.warn(
+      { workOrderId: c.id, system: "LEGACY", owner: c.workerId, why },
+      "healed a stranded order",
+    );
     return true;
   }
 }

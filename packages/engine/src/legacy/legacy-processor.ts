@@ -4,9 +4,11 @@ import type { Logger } from "@qmc/runtime";
 import { QUEUE_NAMES } from "@qmc/transport";
 import { type ConnectionOptions, type Job, Worker } from "bullmq";
 import type { ExecutionManager } from "../execution/execution-manager.ts";
-import type { AttemptRecorder } from "../new-system/attempt-record.ts";
+import { attemptRow } from "../new-system/attempt-record.ts";
 import type { WorkOrderJobData } from "../queues/system-queues.ts";
-import { setLegacyStatus } from "./legacy-status-writer.ts";
+import { writeUntilLanded } from "../shared/write-until-landed.ts";
+import { failStrandedLegacyOrder } from "./legacy-recovery.ts";
+import { type LegacyClaim, setLegacyStatus } from "./legacy-status-writer.ts";
 
 export interface LegacyProcessorOptions {
   workerId: string;
@@ -14,6 +16,8 @@ export interface LegacyProcessorOptions {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** How long a finishing write is retried (database cut, restart) before the job fails for recovery. */
+  finishRetryMs: number;
 }
 
 /**
@@ -29,7 +33,6 @@ export class LegacyProcessor {
     private readonly prefix: string,
     private readonly prisma: PrismaClient,
     private readonly execution: ExecutionManager,
-    private readonly attempts: AttemptRecorder,
     private readonly logger: Logger,
     private readonly options: LegacyProcessorOptions,
   ) {}
@@ -48,6 +51,13 @@ export class LegacyProcessor {
       },
     );
     worker.on("error", (error) => this.logger.error({ err: error }, "legacy worker error"));
+    // A job that fails here left its order in flight: the reconciler fails it; say why it happened.
+    worker.on("failed", (job, error) =>
+      this.logger.error(
+        { err: error, workOrderId: job?.data.workOrderId },
+        "legacy job failed; the reconciler will settle its order",
+      ),
+    );
     this.worker = worker;
     await worker.waitUntilReady();
   }
@@ -83,23 +93,28 @@ export class LegacyProcessor {
     if (!order || order.migratedAt) return;
     const { workerId } = this.options;
     if (order.status === "building" || order.status === "running") {
-      // Delivered again after its worker died: legacy has no retries, the order fails.
-      const failed = await setLegacyStatus(this.prisma, workOrderId, order.status, "failed", workerId, {
-        finishedAt: new Date(),
-        errorMessage: `worker ${order.workerId ?? "?"} stopped while the order was ${order.status}`,
-      });
-      if (failed) log.warn("stalled legacy order marked failed");
+      // Delivered again: whoever held it lost its lock (died or stalled). Legacy has no retries,
+      // so the order fails — under that worker's claim, so a late finish of it changes nothing.
+      const failed = await failStrandedLegacyOrder(
+        this.prisma,
+        order,
+        workerId,
+        "its job was delivered again",
+      );
+      if (failed) log.warn({ owner: order.workerId }, "stalled legacy order marked failed");
       return;
     }
     if (order.status !== "queued" || !isLegacyStatus(order.status)) return;
 
-    const startedAt = new Date();
-    const claimed = await setLegacyStatus(this.prisma, workOrderId, "queued", "building", workerId, {
-      startedAt,
+    const claim: LegacyClaim = { workerId, startedAt: new Date() };
+    const claimed = await setLegacyStatus(this.prisma, workOrderId, {
+      from: "queued",
+      to: "building",
       workerId,
+      fields: { startedAt: claim.startedAt, workerId },
     });
     if (!claimed) return;
-    await setLegacyStatus(this.prisma, workOrderId, "building", "running", workerId);
+    await setLegacyStatus(this.prisma, workOrderId, { from: "building", to: "running", workerId, claim });
     const outcome = await this.execution.runAttempt({
       kind: order.kind,
       payload: order.payload,
@@ -108,25 +123,12 @@ export class LegacyProcessor {
       signal: signal ?? new AbortController().signal,
     });
     const run = outcome.run;
-    await this.attempts.record(
-      {
-        system: "LEGACY",
-        role: "PRIMARY",
-        workOrderId,
-        attempt: 1,
-        workerId,
-        startedAt,
-        queuedMs: startedAt.getTime() - order.submittedAt.getTime(),
-      },
-      outcome,
-    );
-    await setLegacyStatus(
-      this.prisma,
-      workOrderId,
-      "running",
-      outcome.status === "succeeded" ? "completed" : "failed",
+    const finish = {
+      from: "running",
+      to: outcome.status === "succeeded" ? "completed" : "failed",
       workerId,
-      {
+      claim,
+      fields: {
         finishedAt: new Date(),
         exitCode: run?.exitCode ?? null,
         outputDigest: run?.outputDigest ?? null,
@@ -138,6 +140,25 @@ export class LegacyProcessor {
               ? "interrupted"
               : null,
       },
-    );
+      // Status and attempt row land together: they can never tell different stories.
+      attemptRow: attemptRow(
+        {
+          system: "LEGACY",
+          role: "PRIMARY",
+          workOrderId,
+          attempt: 1,
+          workerId,
+          startedAt: claim.startedAt,
+          queuedMs: claim.startedAt.getTime() - order.submittedAt.getTime(),
+        },
+        outcome,
+      ),
+    } as const;
+    const written = await writeUntilLanded(() => setLegacyStatus(this.prisma, workOrderId, finish), {
+      deadlineMs: this.options.finishRetryMs,
+      onRetry: (error, tries, delayMs) =>
+        log.warn({ err: error, tries, delayMs }, "finishing write failed; retrying"),
+    });
+    if (!written) log.warn("finish refused: the order was failed as stalled while it ran here");
   }
 }

@@ -1,7 +1,6 @@
 import type { ErrorClass, QueueSystem } from "@qmc/core";
-import type { Prisma, PrismaClient } from "@qmc/db";
+import type { Prisma } from "@qmc/db";
 import type { AttemptOutcome } from "../execution/execution-manager.ts";
-import { GroupCommit } from "../shared/group-commit.ts";
 
 export interface AttemptFacts {
   system: QueueSystem;
@@ -34,28 +33,6 @@ export function attemptRow(
     outputBytes: run?.outputBytes ?? null,
     durationMs: run ? run.durationMs : endedAt.getTime() - facts.startedAt.getTime(),
   };
-}
-
-/**
- * One row per finished attempt, for both systems: what comparisons and metrics read. Rows that
- * finish together are inserted together; a row already there (a recovery racing a finish) is kept.
- */
-export class AttemptRecorder {
-  private readonly group: GroupCommit<Prisma.ExecutionAttemptCreateManyInput, undefined>;
-
-  constructor(prisma: PrismaClient) {
-    this.group = new GroupCommit(
-      async (rows) => {
-        await prisma.executionAttempt.createMany({ data: rows, skipDuplicates: true });
-        return rows.map(() => undefined);
-      },
-      { maxBatch: 500, concurrency: 2 },
-    );
-  }
-
-  record(facts: AttemptFacts, outcome: RecordedOutcome): Promise<void> {
-    return this.group.push(attemptRow(facts, outcome));
-  }
 }
 
 /** The same row as JSON (dates as ISO strings), to travel inside a batched transition. */

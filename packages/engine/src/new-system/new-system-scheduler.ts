@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { isDomainError } from "@qmc/core";
 import type { Logger } from "@qmc/runtime";
 import { QUEUE_NAMES } from "@qmc/transport";
 import { type ConnectionOptions, Job, type JobJson, Worker } from "bullmq";
-import type { WorkOrderJobData } from "../queues/system-queues.ts";
+import { attemptOfJob, type WorkOrderJobData } from "../queues/system-queues.ts";
 import type { OrderExecutor } from "./order-executor.ts";
 import type { ResourceMonitor } from "./resource-monitor.ts";
 
@@ -133,15 +134,39 @@ export class NewSystemScheduler {
   }
 
   private track(job: Job<WorkOrderJobData>, token: string, startedAt: Date): void {
-    const id = job.id ?? job.data.workOrderId;
+    const { workOrderId } = job.data;
+    const id = job.id ?? workOrderId;
     const done = this.executor
-      .handle(job.data.workOrderId, startedAt)
-      .catch((error: unknown) =>
-        this.logger.error({ err: error, workOrderId: job.data.workOrderId }, "work order handling failed"),
+      .handle(workOrderId, startedAt, attemptOfJob(job.id, workOrderId))
+      .then(
+        () => this.complete(job, token),
+        (error: unknown) => {
+          // A refused write is settled in Postgres already; anything else (the database stayed
+          // unreachable past the write deadline) fails the job, which the reconciler reads as
+          // "nobody holds this order" and settles it — never a completed job over an open order.
+          if (isDomainError(error)) return this.complete(job, token);
+          this.logger.error(
+            { err: error, workOrderId },
+            "work order handling failed; left to the reconciler",
+          );
+          return this.fail(job, token, error);
+        },
       )
-      .then(() => this.complete(job, token))
       .finally(() => this.held.delete(id));
     this.held.set(id, { job, token, done });
+  }
+
+  private async fail(job: Job<WorkOrderJobData>, token: string, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error : new Error(String(error));
+    await job
+      .moveToFailed(reason, token, false)
+      .catch((failure: unknown) =>
+        this.logger.warn(
+          { err: failure, workOrderId: job.data.workOrderId },
+          "could not fail the job in BullMQ",
+        ),
+      );
+    this.monitor.release();
   }
 
   /**

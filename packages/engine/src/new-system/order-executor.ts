@@ -11,11 +11,13 @@ import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { AttemptOutcome, ExecutionManager } from "../execution/execution-manager.ts";
 import { jobOptions, type SystemQueues } from "../queues/system-queues.ts";
+import { writeUntilLanded } from "../shared/write-until-landed.ts";
 import type { TransitionBatcher } from "../work-orders/transition-batcher.ts";
-import type {
-  TransitionedOrder,
-  TransitionFields,
-  TransitionRequest,
+import {
+  RETURNED_COLUMNS,
+  type TransitionedOrder,
+  type TransitionFields,
+  type TransitionRequest,
 } from "../work-orders/transition-writer.ts";
 import { attemptRowJson } from "./attempt-record.ts";
 
@@ -30,15 +32,27 @@ export interface OrderExecutorDeps {
   transitions: TransitionBatcher;
   logger: Logger;
   workerId: string;
-  /** Whether the worker named in an in-flight order is still alive (heartbeat fresh). */
-  isWorkerAlive: (workerId: string) => Promise<boolean>;
+  /**
+   * How long a state write is retried when the database fails (a cut connection, a restart)
+   * before the job is failed and the order left to the reconciler.
+   */
+  writeRetryMs: number;
   random?: () => number;
 }
+
+/** Claims, RETRY and finishing writes refused by a guard: the order moved on without us. */
+const REFUSED = new Set(["TRANSITION_CONFLICT", "WORK_ORDER_NOT_FOUND", "STALE_ATTEMPT"]);
+
+const RETURNED_SELECT = Object.fromEntries(RETURNED_COLUMNS.map((c) => [c, true])) as Record<
+  (typeof RETURNED_COLUMNS)[number],
+  true
+>;
 
 /**
  * Drives one order of the new system through its state machine for one delivered job:
  * RETRY (if due) → CLAIM → READY → run → COMPLETE | FAIL (retry or not) | CANCEL. Every step is
- * a guarded transition, so a duplicate delivery or a lost race changes nothing.
+ * a transition guarded by state and attempt (the fencing token), so a duplicate delivery, a lost
+ * race or the late write of a worker that lost the order changes nothing.
  */
 export class OrderExecutor {
   /** Orders this executor is handling, with the controller that cancels their attempt. */
@@ -66,17 +80,22 @@ export class OrderExecutor {
 
   /**
    * @param startedAt when the scheduler took the job: the attempt's recorded start.
+   * @param jobAttempt the attempt the delivered job was enqueued for (from its job id); a job of
+   * an attempt the order is no longer at is dropped.
    * The common case — a PENDING order — is claimed straight away in one guarded write; any
    * other state is read and dispatched.
+   * @throws when a write could not land before `writeRetryMs`: the job should fail, and the
+   * reconciler settles the order.
    */
-  async handle(workOrderId: string, startedAt = new Date()): Promise<void> {
+  async handle(workOrderId: string, startedAt = new Date(), jobAttempt?: number): Promise<void> {
     const controller = new AbortController();
     this.running.set(workOrderId, controller);
     try {
-      let claimed: TransitionedOrder | null = await this.claim(workOrderId, startedAt);
+      const expect = jobAttempt === undefined ? undefined : jobAttempt - 1;
+      let claimed: TransitionedOrder | null = await this.claim(workOrderId, startedAt, expect);
       if (!claimed) {
         const order = await this.deps.prisma.workOrder.findUnique({ where: { id: workOrderId } });
-        claimed = order ? await this.dispatch(order, startedAt) : null;
+        claimed = order ? await this.dispatch(order, startedAt, jobAttempt) : null;
         if (!order) this.deps.logger.warn({ workOrderId }, "job for an unknown work order; dropped");
       }
       if (claimed) await this.runClaimed(claimed, startedAt, controller.signal);
@@ -85,35 +104,74 @@ export class OrderExecutor {
     }
   }
 
-  /** Claims a PENDING order (CLAIM + READY, attempts + 1) into RUNNING; null when it is not PENDING. */
-  private async claim(workOrderId: string, startedAt: Date): Promise<TransitionedOrder | null> {
+  /**
+   * Claims a PENDING order (CLAIM + READY, attempts + 1) into RUNNING; null when it is not
+   * PENDING (at the expected attempt count).
+   */
+  private async claim(
+    workOrderId: string,
+    startedAt: Date,
+    expectAttempts?: number,
+  ): Promise<TransitionedOrder | null> {
+    let retried = false;
     try {
-      const { order } = await this.deps.transitions.apply({
-        workOrderId,
-        from: "PENDING",
-        event: "CLAIM",
-        // Nothing to prepare before the sandbox runs: READY is written with the claim, as its
-        // own transition row, saving a round trip per order.
-        followedBy: ["READY"],
-        incrementAttempts: true,
-        actor: `worker:${this.deps.workerId}`,
-        workerId: this.deps.workerId,
-        set: { workerId: this.deps.workerId, startedAt },
-      });
+      const { order } = await writeUntilLanded(
+        () =>
+          this.deps.transitions.apply({
+            workOrderId,
+            from: "PENDING",
+            event: "CLAIM",
+            // Nothing to prepare before the sandbox runs: READY is written with the claim, as its
+            // own transition row, saving a round trip per order.
+            followedBy: ["READY"],
+            incrementAttempts: true,
+            ...(expectAttempts === undefined ? {} : { expectAttempts }),
+            actor: `worker:${this.deps.workerId}`,
+            workerId: this.deps.workerId,
+            set: { workerId: this.deps.workerId, startedAt },
+          }),
+        this.retryOptions(workOrderId, () => {
+          retried = true;
+        }),
+      );
       return order;
     } catch (error) {
-      if (
-        isDomainError(error) &&
-        (error.code === "TRANSITION_CONFLICT" || error.code === "WORK_ORDER_NOT_FOUND")
-      ) {
-        return null;
-      }
-      throw error;
+      if (!isDomainError(error) || !REFUSED.has(error.code)) throw error;
+      // A try whose commit landed but whose answer was lost looks like a refusal on the next try.
+      return retried ? this.claimThatLanded(workOrderId, startedAt) : null;
     }
   }
 
-  /** A delivered job whose order is not PENDING: finished, in flight elsewhere, or due for retry. */
-  private async dispatch(order: TransitionedOrder, startedAt: Date): Promise<TransitionedOrder | null> {
+  /** The order when our own claim (this worker, this start time) is what the database holds. */
+  private async claimThatLanded(workOrderId: string, startedAt: Date): Promise<TransitionedOrder | null> {
+    const order = await this.deps.prisma.workOrder.findUnique({
+      where: { id: workOrderId },
+      select: RETURNED_SELECT,
+    });
+    const ours =
+      order?.state === "RUNNING" &&
+      order.workerId === this.deps.workerId &&
+      order.startedAt?.getTime() === startedAt.getTime();
+    return ours ? order : null;
+  }
+
+  /**
+   * A delivered job whose order is not PENDING: finished, in flight, or due for retry. A job of
+   * another attempt than the order's is stale (its attempt was settled) and dropped.
+   */
+  private async dispatch(
+    order: TransitionedOrder,
+    startedAt: Date,
+    jobAttempt: number | undefined,
+  ): Promise<TransitionedOrder | null> {
+    const stale = (forAttempt: number) => {
+      if (jobAttempt === undefined || jobAttempt === forAttempt) return false;
+      this.deps.logger.debug(
+        { workOrderId: order.id, jobAttempt, attempts: order.attempts, state: order.state },
+        "job of a settled attempt; dropped",
+      );
+      return true;
+    };
     switch (order.state) {
       case "COMPLETED":
       case "FAILED":
@@ -122,37 +180,40 @@ export class OrderExecutor {
         return null;
       case "PREPARING":
       case "RUNNING":
-        await this.recoverInFlight(order);
+        // The job of the running attempt delivered again: its holder lost the lock (died, or
+        // stalled past it). BullMQ's lock is the liveness that counts, not the heartbeat.
+        if (!stale(order.attempts)) await this.recoverInFlight(order, "its job was delivered again");
         return null;
       case "WAITING_RETRY":
+        if (stale(order.attempts + 1)) return null;
         await this.transition(order, order.state, "RETRY", { set: { nextRetryAt: null } });
-        return this.claim(order.id, startedAt);
+        return this.claim(order.id, startedAt, order.attempts);
       case "PENDING":
-        return this.claim(order.id, startedAt); // lost a race with our own read; try once more
+        // Lost a race with our own read; try once more.
+        return stale(order.attempts + 1) ? null : this.claim(order.id, startedAt, order.attempts);
     }
   }
 
+  /** The order while it is in flight at this attempt (what recovery settles), else null. */
+  findInFlight(workOrderId: string, attempt: number): Promise<TransitionedOrder | null> {
+    return this.deps.prisma.workOrder.findFirst({
+      where: { id: workOrderId, state: { in: ["PREPARING", "RUNNING"] }, attempts: attempt },
+      select: RETURNED_SELECT,
+    });
+  }
+
   /**
-   * An order found PREPARING/RUNNING when its job is delivered again: the worker that ran it
-   * stopped renewing its lock. If that worker is gone, the attempt failed (STALLED).
+   * Fails the running attempt of an order nobody holds any more (STALLED; retried if attempts
+   * are left). Guarded by the attempt, so if its worker finishes after all, one of the two
+   * writes is refused. Nothing happens when the attempt runs in this process.
+   * @param why what showed the attempt was lost, for the order's error message and the log.
    */
-  async recoverInFlight(order: TransitionedOrder): Promise<void> {
+  async recoverInFlight(order: TransitionedOrder, why: string): Promise<void> {
     if (this.executing.has(order.id)) return;
-    if (
-      order.workerId &&
-      order.workerId !== this.deps.workerId &&
-      (await this.deps.isWorkerAlive(order.workerId))
-    ) {
-      this.deps.logger.warn(
-        { workOrderId: order.id, owner: order.workerId },
-        "owner still alive; not failing",
-      );
-      return;
-    }
     const outcome = {
       status: "failed" as const,
       errorClass: "STALLED" as const,
-      errorMessage: `worker ${order.workerId ?? "?"} stopped while the order was ${order.state}`,
+      errorMessage: `worker ${order.workerId ?? "?"} stopped while the order was ${order.state} (${why})`,
       run: null,
     };
     const row = attemptRowJson(
@@ -349,6 +410,20 @@ export class OrderExecutor {
     };
   }
 
+  private retryOptions(workOrderId: string, onRetry?: () => void) {
+    return {
+      deadlineMs: this.deps.writeRetryMs,
+      onRetry: (error: unknown, tries: number, delayMs: number) => {
+        onRetry?.();
+        this.deps.logger.warn({ err: error, workOrderId, tries, delayMs }, "state write failed; retrying");
+      },
+    };
+  }
+
+  /**
+   * A worker's write of one attempt: guarded by state and by that attempt (the fencing token),
+   * and retried until it lands (see writeUntilLanded).
+   */
   private async transition(
     order: TransitionedOrder,
     from: WorkOrderState,
@@ -361,19 +436,25 @@ export class OrderExecutor {
       attemptRow?: Record<string, unknown>;
     },
   ) {
+    const attempt = extra.attempt ?? order.attempts;
     try {
-      return await this.deps.transitions.apply({
-        workOrderId: order.id,
-        from,
-        event,
-        attempt: extra.attempt ?? order.attempts,
-        actor: `worker:${this.deps.workerId}`,
-        workerId: this.deps.workerId,
-        ...(extra.failOutcome ? { failOutcome: extra.failOutcome } : {}),
-        ...(extra.set ? { set: extra.set } : {}),
-        ...(extra.metadata ? { metadata: extra.metadata } : {}),
-        ...(extra.attemptRow ? { attemptRow: extra.attemptRow } : {}),
-      });
+      return await writeUntilLanded(
+        () =>
+          this.deps.transitions.apply({
+            workOrderId: order.id,
+            from,
+            event,
+            attempt,
+            expectAttempts: attempt,
+            actor: `worker:${this.deps.workerId}`,
+            workerId: this.deps.workerId,
+            ...(extra.failOutcome ? { failOutcome: extra.failOutcome } : {}),
+            ...(extra.set ? { set: extra.set } : {}),
+            ...(extra.metadata ? { metadata: extra.metadata } : {}),
+            ...(extra.attemptRow ? { attemptRow: extra.attemptRow } : {}),
+          }),
+        this.retryOptions(order.id),
+      );
     } catch (error) {
       if (isDomainError(error))
         this.deps.logger.warn({ workOrderId: order.id, code: error.code }, error.message);

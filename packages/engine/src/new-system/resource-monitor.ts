@@ -33,7 +33,8 @@ export interface ResourceSnapshot {
 /**
  * Grants the scheduler its slots: a slot is free, memory pressure is not critical, and the
  * stagger since the last start has passed. Emits `pressure` (MemoryPressure) and `limit`
- * (number) on change. The health guard lowers and restores the concurrency limit at run time.
+ * (number) on change, and `refused` ("no-free-slot" | "memory-critical") each time a slot is
+ * asked for and not granted. The health guard lowers and restores the concurrency limit at run time.
  */
 export class ResourceMonitor extends EventEmitter {
   private inUse = 0;
@@ -77,7 +78,11 @@ export class ResourceMonitor extends EventEmitter {
         return;
       }
       if (decision.reason === "stagger") await sleep(decision.waitMs, undefined, { signal });
-      else await this.nextChange(signal);
+      else {
+        // Observable for tests and metrics: why the scheduler is not starting work right now.
+        this.emit("refused", decision.reason);
+        await this.nextChange(signal);
+      }
     }
   }
 

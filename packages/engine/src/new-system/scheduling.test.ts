@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineHarness, type EngineHarness, waitForTerminal } from "../testing/engine-harness.ts";
+import { pollUntil } from "../testing/order-history.ts";
 
 /** Slot limit, stagger and priority, read back from the recorded start and end times. */
 let h: EngineHarness;
@@ -75,8 +76,20 @@ describe("the pull-based scheduler", () => {
       readMemoryRatio: () => memory,
     });
     expect(engine.capacity()).toMatchObject({ memoryPressure: "critical", usableSlots: 0 });
+    const refusals: string[] = [];
+    engine.monitor.on("refused", (reason: string) => refusals.push(reason));
     const order = await h.submitter.submit({ kind: "synthetic", payload: {}, system: "NEW", actor: "t" });
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(await h.queues.newSystem.getJobState(order.id)).toBe("prioritized");
+    // A decision taken while the job was there to take: the scheduler asked for a slot and was
+    // refused for memory, so it never fetched the job (asserted on the decision, not on time).
+    const seen = refusals.length;
+    await pollUntil(
+      async () => refusals.slice(seen),
+      (later) => later.includes("memory-critical"),
+      5_000,
+    );
+    expect(refusals.every((reason) => reason === "memory-critical")).toBe(true);
+    expect(await h.queues.newSystem.getJobState(order.id)).toBe("prioritized");
     expect((await h.db.prisma.workOrder.findUniqueOrThrow({ where: { id: order.id } })).state).toBe(
       "PENDING",
     );

@@ -7,6 +7,11 @@ export interface WorkOrderJobData {
   workOrderId: string;
 }
 
+/** A background run's job: the run id (also the job id); the run's row holds everything else. */
+export interface RunJobData {
+  runId: string;
+}
+
 export function queueNameFor(system: QueueSystem): string {
   return system === "LEGACY" ? QUEUE_NAMES.legacy : QUEUE_NAMES.newSystem;
 }
@@ -17,6 +22,13 @@ export function queueNameFor(system: QueueSystem): string {
  */
 export function jobIdForAttempt(workOrderId: string, attempt: number): string {
   return attempt <= 1 ? workOrderId : `${workOrderId}.a${attempt}`;
+}
+
+/** The attempt a delivered job was enqueued for: the inverse of {@link jobIdForAttempt}. */
+export function attemptOfJob(jobId: string | undefined, workOrderId: string): number | undefined {
+  if (jobId === workOrderId) return 1;
+  const suffix = jobId?.startsWith(`${workOrderId}.a`) ? jobId.slice(workOrderId.length + 2) : "";
+  return /^[0-9]+$/.test(suffix) ? Number(suffix) : undefined;
 }
 
 export function jobOptions(workOrderId: string, attempt: number, priority: number, delayMs = 0): JobsOptions {
@@ -31,16 +43,19 @@ export function jobOptions(workOrderId: string, attempt: number, priority: numbe
   };
 }
 
-/** Producer-side queues of both systems, one per process. */
+/** Producer-side queues of both systems and of background runs, one per process. */
 export class SystemQueues {
   readonly legacy: Queue<WorkOrderJobData>;
   readonly newSystem: Queue<WorkOrderJobData>;
+  readonly runs: Queue<RunJobData>;
 
   constructor(connection: ConnectionOptions, prefix: string, onError: (error: Error) => void) {
     this.legacy = new Queue(QUEUE_NAMES.legacy, { connection, prefix });
     this.newSystem = new Queue(QUEUE_NAMES.newSystem, { connection, prefix });
+    this.runs = new Queue(QUEUE_NAMES.runs, { connection, prefix });
     this.legacy.on("error", onError);
     this.newSystem.on("error", onError);
+    this.runs.on("error", onError);
   }
 
   of(system: QueueSystem): Queue<WorkOrderJobData> {
@@ -53,6 +68,6 @@ export class SystemQueues {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.legacy.close(), this.newSystem.close()]);
+    await Promise.all([this.legacy.close(), this.newSystem.close(), this.runs.close()]);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { commandRunPolicy } from "@qmc/core";
 import { createTestDatabase, type TestDatabase } from "@qmc/db/testing";
 import { connectRedis, DEFAULT_REDIS_URL, type Redis, redisConnectionOptions } from "@qmc/transport";
 import { pino } from "pino";
@@ -7,10 +8,11 @@ import { SystemQueues } from "../queues/system-queues.ts";
 import type { EngineResources } from "../resources.ts";
 import { WorkOrderSubmitter } from "../work-orders/submit.ts";
 
-export const TEST_COMMAND_POLICY = {
-  allowedCommands: ["/bin/sh", "/bin/sleep", "/bin/echo", "echo"],
-  allowedEnv: ["PATH", "GREETING"],
-};
+export const TEST_COMMAND_POLICY = commandRunPolicy({
+  executables: { sh: "/bin/sh", sleep: "/bin/sleep", echo: "/bin/echo" },
+  allowedEnv: ["GREETING"],
+  childPath: "/usr/bin:/bin",
+});
 
 /** A database and queue prefix of its own, a submitter, and engines started on demand. */
 export interface EngineHarness {
@@ -76,7 +78,7 @@ export async function createEngineHarness(label: string, maxConnections = 5): Pr
           memoryUsedRatio: 0,
           memoryPressure: "none",
         },
-        update: { lastSeenAt: now, stoppedAt: null },
+        update: { startedAt: now, lastSeenAt: now, stoppedAt: null },
       });
       const engine = new QueueEngine(
         { ...resources, ...overrides },

@@ -27,11 +27,11 @@ const SET_SQL = Object.entries(SETTABLE_COLUMNS)
   .join(",\n        ");
 
 const BATCH_SQL: PreparedStatement = {
-  name: "qmc_transition_batch",
+  name: "qmc_transition_batch_v2",
   text: `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-      idx int, id text, "from" text, "to" text, event text, at text, attempt int, inc boolean,
+      idx int, id text, "from" text, "to" text, event text, at text, attempt int, expect int, inc boolean,
       worker text, metadata jsonb, actor text, set jsonb, steps jsonb, attempt_row jsonb)
   ), moved AS (
     UPDATE "WorkOrder" w SET
@@ -44,6 +44,7 @@ const BATCH_SQL: PreparedStatement = {
     -- The id list lets the planner use the primary key; joining on the recordset alone makes it
     -- scan the whole table (it guesses 100 input rows), which grows with every order ever made.
     WHERE w."id" = ANY($2::text[]) AND w."id" = i.id AND w."state" = i."from"::"WorkOrderState"
+      AND (i.expect IS NULL OR w."attempts" = i.expect)
     RETURNING ${RETURNED_COLUMNS.map((c) => `w."${c}"`).join(", ")}, i.idx AS "_idx", i."from" AS "_from", i.event AS "_event", i.at AS "_at",
               i.attempt AS "_attempt", i.worker AS "_worker", i.metadata AS "_metadata", i.actor AS "_actor",
               i.steps AS "_steps", i.attempt_row AS "_attempt_row"
@@ -155,6 +156,7 @@ async function writeTransitions(
     event: p.request.event,
     at,
     attempt: p.request.attempt ?? null,
+    expect: p.request.expectAttempts ?? null,
     inc: p.request.incrementAttempts ?? false,
     worker: p.request.workerId ?? null,
     metadata: p.request.metadata ?? null,
@@ -177,15 +179,22 @@ async function writeTransitions(
       ? (
           await prisma.workOrder.findMany({
             where: { id: { in: missing } },
-            select: { id: true, state: true },
+            select: { id: true, state: true, attempts: true },
           })
-        ).map((o) => [o.id, o.state])
+        ).map((o) => [o.id, o])
       : [],
   );
   return batch.map((p, idx) => {
     const row = byIdx.get(idx);
     const { workOrderId, from, event } = p.request;
-    if (!row) return conflictError(workOrderId, from, event, states.get(workOrderId) ?? null);
+    if (!row)
+      return conflictError(
+        workOrderId,
+        from,
+        event,
+        states.get(workOrderId) ?? null,
+        p.request.expectAttempts,
+      );
     const { _idx, ...order } = row;
     return { from, to: p.to, event, order: order as TransitionedOrder };
   });

@@ -51,6 +51,12 @@ export interface TransitionRequest {
   attempt?: number;
   /** CLAIM starts a new attempt: `attempts = attempts + 1`, atomically. */
   incrementAttempts?: boolean;
+  /**
+   * Fencing token: the write applies only while the order's attempt count is this value (checked
+   * before any increment). A worker passes the attempt it holds, so a late write of an attempt
+   * that was already given up (and perhaps retried elsewhere) changes nothing.
+   */
+  expectAttempts?: number;
   /** Who made the change: a worker or a user, for the transition row and the audit trail. */
   actor: string;
   workerId?: string | null;
@@ -73,21 +79,29 @@ export interface AppliedTransition {
   order: TransitionedOrder;
 }
 
-/** Why a guarded transition matched nothing: the order is gone, or in another state. */
+/** Why a guarded transition matched nothing: the order is gone, in another state, or in another attempt. */
 export function conflictError(
   workOrderId: string,
   expected: WorkOrderState,
   event: WorkOrderEvent,
-  actual: WorkOrderState | null,
+  actual: { state: WorkOrderState; attempts: number } | null,
+  expectAttempts?: number,
 ): DomainError {
   if (actual === null) {
     return new DomainError("WORK_ORDER_NOT_FOUND", `Work order ${workOrderId} does not exist.`, {
       workOrderId,
     });
   }
+  if (actual.state === expected && expectAttempts !== undefined && actual.attempts !== expectAttempts) {
+    return new DomainError(
+      "STALE_ATTEMPT",
+      `Work order ${workOrderId} is on attempt ${actual.attempts}, not ${expectAttempts}: that attempt was already given up, so its ${event} was not applied.`,
+      { workOrderId, expectedAttempt: expectAttempts, actualAttempt: actual.attempts, event },
+    );
+  }
   return new DomainError(
     "TRANSITION_CONFLICT",
-    `Work order ${workOrderId} is ${actual}, not ${expected}: another process changed it first, so ${event} was not applied.`,
-    { workOrderId, expected, actual, event },
+    `Work order ${workOrderId} is ${actual.state}, not ${expected}: another process changed it first, so ${event} was not applied.`,
+    { workOrderId, expected, actual: actual.state, event },
   );
 }
