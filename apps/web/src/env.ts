@@ -1,3 +1,4 @@
+import { CommandAllowlistEntrySchema, CommandEnvNameSchema, refineUniqueNames } from "@qmc/core";
 import { DEFAULT_DATABASE_URL } from "@qmc/db";
 import { commaList, serviceEnvSchema, throwEnvValidationError } from "@qmc/runtime";
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL } from "@qmc/transport";
@@ -12,13 +13,16 @@ export const env = createEnv({
       redisUrl: DEFAULT_REDIS_URL,
       queuePrefix: DEFAULT_QUEUE_PREFIX,
     }),
-    /** Executables the `command` kind may be submitted with; workers check their own list again. */
-    COMMAND_ALLOWLIST: commaList(z.string().min(1).max(256)).default(["echo", "true", "false", "sleep"]),
-    COMMAND_ENV_ALLOWLIST: commaList(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([
-      "PATH",
-      "LANG",
-      "TZ",
-    ]),
+    /**
+     * Command names the `command` kind may be submitted with, in the workers' syntax (`name` or
+     * `name=/abs/path`; only the names matter here). Workers check their own list again.
+     */
+    COMMAND_ALLOWLIST: commaList(CommandAllowlistEntrySchema)
+      .superRefine(refineUniqueNames)
+      .transform((entries) => entries.map((entry) => entry.name))
+      .prefault("echo,true,false,sleep"),
+    /** Variables a payload may set; loader and path variables are refused whatever this says. */
+    COMMAND_ENV_ALLOWLIST: commaList(CommandEnvNameSchema).prefault("LANG,TZ"),
     /** Waiting orders per system beyond which submit answers BACKPRESSURE. */
     MAX_QUEUE_DEPTH: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
     SESSION_TTL_HOURS: z.coerce
@@ -28,7 +32,7 @@ export const env = createEnv({
       .default(12),
     /** Extra origins allowed to send cookie-authenticated mutations (comma list of https://host). */
     ALLOWED_ORIGINS: commaList(z.url()).default([]),
-    /** Set when the console is served over HTTPS: the session cookie gets Secure. */
+    /** Set in every deployment served over HTTPS (directly or behind a proxy): the session cookie gets Secure. */
     SECURE_COOKIES: z
       .enum(["true", "false"])
       .default("false")

@@ -1,11 +1,25 @@
 import os from "node:os";
+import {
+  type CommandAllowlistEntry,
+  CommandAllowlistEntrySchema,
+  CommandEnvNameSchema,
+  CommandSearchPathSchema,
+  commandRunPolicy,
+  DEFAULT_COMMAND_PATH,
+  refineUniqueNames,
+} from "@qmc/core";
 import { DEFAULT_DATABASE_URL } from "@qmc/db";
 import { commaList, serviceEnvSchema, throwEnvValidationError } from "@qmc/runtime";
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL } from "@qmc/transport";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
+import { resolveCommandAllowlist } from "./command-allowlist.ts";
 
-/** The worker's whole configuration; nothing else reads process.env. Defaults work locally. */
+/**
+ * The worker's whole configuration; nothing else reads process.env. Defaults work locally.
+ * COMMAND_POLICY is derived at parse time: the allowlist's executables, found and symlink-resolved
+ * on this machine (a name that leads to no executable is a configuration error, exit 2).
+ */
 export function parseWorkerEnv(source: Record<string, string | undefined> = process.env) {
   return createEnv({
     server: {
@@ -32,15 +46,19 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
       RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
       WORKER_STALE_AFTER_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
       OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
-      /** Executables the `command` task kind may run (exact names or absolute paths). */
-      COMMAND_ALLOWLIST: commaList(z.string().min(1).max(256)).default(["echo", "true", "false", "sleep"]),
-      /** Environment variables a command may receive. */
-      COMMAND_ENV_ALLOWLIST: commaList(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([
-        "PATH",
-        "LANG",
-        "TZ",
-      ]),
+      /**
+       * Commands the `command` task kind may run: `name` (looked up in COMMAND_PATH when the
+       * worker starts) or `name=/abs/path`. Payloads name a command; they never give a path.
+       */
+      COMMAND_ALLOWLIST: commaList(CommandAllowlistEntrySchema)
+        .superRefine(refineUniqueNames)
+        .prefault("echo,true,false,sleep"),
+      /** The PATH every command runs with, and where bare allowlist names are looked up. */
+      COMMAND_PATH: CommandSearchPathSchema.default(DEFAULT_COMMAND_PATH),
+      /** Variables a payload may set or the worker passes through; loader/path variables never. */
+      COMMAND_ENV_ALLOWLIST: commaList(CommandEnvNameSchema).prefault("LANG,TZ"),
     },
+    createFinalSchema: (shape) => z.object(shape).transform(withCommandPolicy),
     runtimeEnv: source,
     emptyStringAsUndefined: true,
     onValidationError: throwEnvValidationError,
@@ -48,3 +66,26 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
 }
 
 export type WorkerEnv = ReturnType<typeof parseWorkerEnv>;
+
+interface CommandSettings {
+  COMMAND_ALLOWLIST: CommandAllowlistEntry[];
+  COMMAND_PATH: string;
+  COMMAND_ENV_ALLOWLIST: string[];
+}
+
+/** Adds COMMAND_POLICY, the allowlist resolved on this machine, or reports why it cannot be. */
+function withCommandPolicy<E extends CommandSettings>(env: E, ctx: z.RefinementCtx) {
+  const resolved = resolveCommandAllowlist(env.COMMAND_ALLOWLIST, env.COMMAND_PATH.split(":"));
+  if (!resolved.ok) {
+    for (const problem of resolved.problems) {
+      ctx.addIssue({ code: "custom", path: ["COMMAND_ALLOWLIST"], message: problem });
+    }
+    return z.NEVER;
+  }
+  const COMMAND_POLICY = commandRunPolicy({
+    executables: resolved.executables,
+    allowedEnv: env.COMMAND_ENV_ALLOWLIST,
+    childPath: env.COMMAND_PATH,
+  });
+  return { ...env, COMMAND_POLICY };
+}

@@ -30,7 +30,7 @@ export class WorkerProcess {
         redisUrl: env.REDIS_URL,
         queuePrefix: env.QUEUE_PREFIX,
         logger: this.logger,
-        commandPolicy: { allowedCommands: env.COMMAND_ALLOWLIST, allowedEnv: env.COMMAND_ENV_ALLOWLIST },
+        commandPolicy: env.COMMAND_POLICY,
         workerEnv: process.env,
       },
       {

@@ -1,3 +1,4 @@
+import { commandRunPolicy } from "@qmc/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineHarness, type EngineHarness, waitForTerminal } from "./testing/engine-harness.ts";
 import { pollUntil, transitionHistory } from "./testing/order-history.ts";
@@ -10,7 +11,13 @@ beforeAll(async () => {
   // This worker allows fewer commands than the submitter: the worker's list is the one that counts.
   await h.startEngine(
     { systems: ["NEW"] },
-    { commandPolicy: { allowedCommands: ["/bin/echo", "/bin/sleep"], allowedEnv: ["GREETING"] } },
+    {
+      commandPolicy: commandRunPolicy({
+        executables: { echo: "/bin/echo", sleep: "/bin/sleep" },
+        allowedEnv: ["GREETING"],
+        childPath: "/usr/bin:/bin",
+      }),
+    },
   );
 });
 afterAll(() => h.close());
@@ -20,14 +27,14 @@ const submit = (id: string, payload: object) =>
 
 describe("command orders", () => {
   it("run an allowlisted executable with its args and env, and record its output", async () => {
-    await submit("echo", { command: "/bin/echo", args: ["hello", "world"] });
+    await submit("echo", { command: "echo", args: ["hello", "world"] });
     await waitForTerminal(h.db, ["echo"]);
     const order = await h.db.prisma.workOrder.findUniqueOrThrow({ where: { id: "echo" } });
     expect(order).toMatchObject({ state: "COMPLETED", exitCode: 0, output: "hello world\n" });
   });
 
   it("fail at once, without retry, when the worker's allowlist does not hold the command", async () => {
-    await submit("not-here", { command: "/bin/sh", args: ["-c", "echo hi"] });
+    await submit("not-here", { command: "sh", args: ["-c", "echo hi"] });
     await waitForTerminal(h.db, ["not-here"]);
     const order = await h.db.prisma.workOrder.findUniqueOrThrow({ where: { id: "not-here" } });
     expect(order).toMatchObject({ state: "FAILED", errorClass: "NOT_ALLOWED", attempts: 1 });
@@ -35,7 +42,7 @@ describe("command orders", () => {
   });
 
   it("time out, are killed, and are retried until the attempts run out", async () => {
-    await submit("slow", { command: "/bin/sleep", args: ["30"], timeoutMs: 200 });
+    await submit("slow", { command: "sleep", args: ["30"], timeoutMs: 200 });
     await waitForTerminal(h.db, ["slow"], 30_000);
     const order = await h.db.prisma.workOrder.findUniqueOrThrow({ where: { id: "slow" } });
     expect(order).toMatchObject({ state: "FAILED", errorClass: "TIMEOUT", attempts: 3 });
@@ -44,7 +51,7 @@ describe("command orders", () => {
   }, 40_000);
 
   it("can be cancelled while running: the process group is killed and the order ends CANCELLED", async () => {
-    await submit("long", { command: "/bin/sleep", args: ["30"] });
+    await submit("long", { command: "sleep", args: ["30"] });
     await pollUntil(
       () => h.db.prisma.workOrder.findUniqueOrThrow({ where: { id: "long" } }),
       (o) => o.state === "RUNNING",

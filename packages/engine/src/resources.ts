@@ -1,4 +1,4 @@
-import type { CommandPolicy } from "@qmc/core";
+import type { CommandRunPolicy } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 
@@ -12,7 +12,8 @@ export interface EngineResources {
   redisUrl: string;
   queuePrefix: string;
   logger: Logger;
-  commandPolicy: CommandPolicy;
-  /** The environment a command may inherit from (filtered by the allowlist). */
+  /** The worker's own allowlist: names → absolute executables, fixed when it started. */
+  commandPolicy: CommandRunPolicy;
+  /** The environment a command may inherit from (filtered by the allowlist and the deny rule). */
   workerEnv: Readonly<Record<string, string | undefined>>;
 }

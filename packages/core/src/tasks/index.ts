@@ -1,9 +1,25 @@
 export {
+  COMMAND_NAME_PATTERN,
+  type CommandAllowlistEntry,
+  CommandAllowlistEntrySchema,
+  CommandSearchPathSchema,
+  DEFAULT_COMMAND_PATH,
+  isCleanAbsolutePath,
+  type ParsedAllowlistEntry,
+  parseCommandAllowlistEntry,
+  parseSearchPath,
+  refineUniqueNames,
+} from "./command-allowlist.ts";
+export { CommandEnvNameSchema, isForbiddenCommandEnv } from "./command-env.ts";
+export {
   assertCommandAllowed,
   type CommandPayload,
   CommandPayloadSchema,
   type CommandPolicy,
+  type CommandRunPolicy,
   commandEnvironment,
+  commandRunPolicy,
+  executableFor,
 } from "./command-task.ts";
 export {
   MAX_PAYLOAD_BYTES,

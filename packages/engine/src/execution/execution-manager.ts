@@ -1,8 +1,9 @@
 import {
   type CommandPayload,
-  type CommandPolicy,
+  type CommandRunPolicy,
   commandEnvironment,
   type ErrorClass,
+  executableFor,
   isDomainError,
   SYNTHETIC_EXIT_CODES,
   type SyntheticPayload,
@@ -28,13 +29,14 @@ export type AttemptOutcome =
 
 /**
  * Runs one attempt of any task kind and classifies how it ended. It re-validates the payload
- * and the allowlist at execution time (the worker's allowlist is the one that counts), and
- * never throws for the task's own behaviour.
+ * and the allowlist at execution time (the worker's allowlist is the one that counts, and a
+ * queue entry is never trusted), spawns a command only by the absolute path its name maps to,
+ * and never throws for the task's own behaviour. Both systems run their attempts here.
  */
 export class ExecutionManager {
   constructor(
     private readonly sandbox: SandboxProvider,
-    private readonly commandPolicy: CommandPolicy,
+    private readonly commandPolicy: CommandRunPolicy,
     private readonly workerEnv: Readonly<Record<string, string | undefined>>,
     private readonly outputLimitBytes: number,
   ) {}
@@ -48,27 +50,36 @@ export class ExecutionManager {
       const errorClass: ErrorClass = error.code === "COMMAND_NOT_ALLOWED" ? "NOT_ALLOWED" : "INVALID_PAYLOAD";
       return { status: "failed", errorClass, errorMessage: error.message, run: null };
     }
-    const run =
-      validated.kind === "synthetic"
-        ? await runSynthetic(
-            request.seedId,
-            request.attempt,
-            validated.payload,
-            request.signal,
-            validated.timeoutMs,
-            this.outputLimitBytes,
-          )
-        : await this.runCommand(validated.payload, validated.timeoutMs, request.signal);
-    return classify(run, validated.payload);
+    if (validated.kind === "synthetic") {
+      const run = await runSynthetic(
+        request.seedId,
+        request.attempt,
+        validated.payload,
+        request.signal,
+        validated.timeoutMs,
+        this.outputLimitBytes,
+      );
+      return classify(run, validated.payload);
+    }
+    const { payload } = validated;
+    const executable = executableFor(payload, this.commandPolicy);
+    if (executable === null) {
+      const errorMessage = `Command "${payload.command}" has no executable on this worker's allowlist.`;
+      return { status: "failed", errorClass: "NOT_ALLOWED", errorMessage, run: null };
+    }
+    return classify(await this.runCommand(executable, payload, validated.timeoutMs, request.signal), payload);
   }
 
+  /** Spawns the worker's own executable for the name, never anything the payload names. */
   private runCommand(
+    executable: string,
     payload: CommandPayload,
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<SandboxRunResult> {
     return this.sandbox.run({
-      command: payload.command,
+      command: executable,
+      argv0: payload.command,
       args: payload.args,
       env: commandEnvironment(payload, this.commandPolicy, this.workerEnv),
       timeoutMs,

@@ -1,7 +1,12 @@
 /** One run of an executable in a sandbox. */
 export interface SandboxRunRequest {
-  /** Absolute path or bare name of an executable; never a shell string. */
+  /**
+   * Absolute path of the executable; never a bare name (nothing is looked up in a PATH, the
+   * child's least of all) and never a shell string.
+   */
   command: string;
+  /** argv[0] the program sees (multi-call binaries read it); defaults to `command`. */
+  argv0?: string;
   args: string[];
   /** Environment for the child: exactly this, nothing inherited implicitly. */
   env: Record<string, string>;

@@ -5,6 +5,8 @@ export function describeSpawnError(error: unknown, command: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {
+    case "ENOTABSOLUTE":
+      return `ENOTABSOLUTE: '${command}' is not an absolute path; the sandbox never looks a name up in PATH`;
     case "ENOENT":
       return `ENOENT: no such executable '${command}'`;
     case "EACCES":

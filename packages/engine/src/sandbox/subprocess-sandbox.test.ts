@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,21 +138,47 @@ describe("SubprocessSandbox: environment and working directory", () => {
 });
 
 describe("SubprocessSandbox: spawn errors and pre-aborted runs", () => {
-  it("resolves spawn-error for a missing executable (bare name and absolute path)", async () => {
-    const bare = await sandbox.run({ ...sh(""), command: "no-such-executable-qmc", args: [] });
-    expect(bare).toMatchObject({
+  it("resolves spawn-error for a missing executable", async () => {
+    const missing = await sandbox.run({ ...sh(""), command: "/nonexistent/bin/tool", args: [] });
+    expect(missing).toMatchObject({
       termination: "spawn-error",
       exitCode: null,
       signal: null,
       output: "",
       outputBytes: 0,
-      error: "ENOENT: no such executable 'no-such-executable-qmc'",
+      error: "ENOENT: no such executable '/nonexistent/bin/tool'",
     });
-    expect(bare.pid).toBeUndefined();
-    expect(bare.outputDigest).toBe(sha256(""));
-    const absolute = await sandbox.run({ ...sh(""), command: "/nonexistent/bin/tool", args: [] });
-    expect(absolute.error).toBe("ENOENT: no such executable '/nonexistent/bin/tool'");
+    expect(missing.pid).toBeUndefined();
+    expect(missing.outputDigest).toBe(sha256(""));
     expect(await readdir(tempRoot)).toEqual([]);
+  });
+
+  it("never looks a bare name up in PATH, not even one the child's env provides", async () => {
+    const dir = await mkdtemp(join(tempRoot, "path-"));
+    const marker = join(dir, "marker");
+    await symlink("/bin/sh", join(dir, "echo"));
+    for (const command of ["echo", "sh", "./echo", "no-such-executable-qmc"]) {
+      const result = await sandbox.run({
+        command,
+        args: ["-c", `/usr/bin/touch ${marker}`],
+        env: { PATH: `${dir}:/usr/bin:/bin` },
+        cwd: dir,
+        timeoutMs: 5_000,
+        outputLimitBytes: 1_000,
+      });
+      expect(result).toMatchObject({ termination: "spawn-error", exitCode: null });
+      expect(result.pid).toBeUndefined();
+      expect(result.error).toBe(
+        `ENOTABSOLUTE: '${command}' is not an absolute path; the sandbox never looks a name up in PATH`,
+      );
+    }
+    expect(existsSync(marker)).toBe(false);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("gives the program the argv[0] asked for", async () => {
+    const result = await sandbox.run({ ...sh('echo "$0"'), argv0: "renamed-sh" });
+    expect(result).toMatchObject({ exitCode: 0, output: "renamed-sh\n" });
   });
 
   it("resolves spawn-error EACCES for a file that is not executable", async () => {

@@ -1,7 +1,7 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { emptyOutput, OutputCapture } from "./output-capture.ts";
 import { terminateGroup } from "./process-group.ts";
@@ -29,14 +29,16 @@ export interface SubprocessSandboxOptions {
 
 type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 
+const NOT_ABSOLUTE = Object.assign(new Error("not an absolute path"), { code: "ENOTABSOLUTE" });
+
 /** setTimeout's ceiling (~24.8 days); larger delays would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 /** After the group is gone, how long to wait for the pipes to close before closing them ourselves. */
 const STREAM_CLOSE_WAIT_MS = 500;
 
 /**
- * Runs a command as the leader of its own process group, in a fresh temp directory unless a
- * cwd is given, with exactly the given environment. Timeout and cancellation kill the whole group
+ * Runs an executable, by absolute path only, as the leader of its own process group, in a fresh
+ * temp directory unless a cwd is given, with exactly the given environment. Timeout and cancellation kill the whole group
  * (SIGTERM, then SIGKILL after the grace); when the leader exits on its own, whatever it left
  * behind in its group is killed the same way, so no run leaves orphans (short of a process that
  * moved itself to another group or session). Never rejects for the child's behaviour.
@@ -54,6 +56,10 @@ export class SubprocessSandbox implements SandboxProvider {
   async run(request: SandboxRunRequest): Promise<SandboxRunResult> {
     const started = performance.now();
     if (request.signal?.aborted) return notStarted("cancelled", started);
+    if (!isAbsolute(request.command)) {
+      // A bare name would be looked up in the child's PATH, which the caller may not control.
+      return notStarted("spawn-error", started, describeSpawnError(NOT_ABSOLUTE, request.command));
+    }
     if (request.cwd !== undefined) {
       const problem = await checkWorkingDirectory(request.cwd);
       return problem === null
@@ -79,6 +85,7 @@ export class SubprocessSandbox implements SandboxProvider {
     let child: Child;
     try {
       child = spawn(request.command, request.args, {
+        ...(request.argv0 === undefined ? {} : { argv0: request.argv0 }),
         detached: true,
         // Exactly the given variables. (Cast: Next's types make NODE_ENV required in ProcessEnv.)
         env: request.env as NodeJS.ProcessEnv,
