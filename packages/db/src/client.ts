@@ -18,9 +18,11 @@ const pools = new WeakMap<PrismaClient, pg.Pool>();
  */
 export function createPrismaClient({ databaseUrl, maxConnections = 10 }: PrismaClientOptions): PrismaClient {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
-  // An idle connection cut by the server (restart, pg_terminate_backend) is dropped from the pool
-  // and replaced on next use; without a listener the pool's "error" event would crash the process.
+  // A connection cut by the server (restart, pg_terminate_backend) must never crash the process:
+  // an idle one is dropped by the pool, and a checked-out one between two queries (a transaction)
+  // emits "error" on the client itself — its next query then fails and the caller retries.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(prisma, pool);
   return prisma;
