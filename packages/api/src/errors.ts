@@ -1,5 +1,7 @@
 import { type DomainErrorCode, isDomainError } from "@qmc/core";
+import type { Logger } from "@qmc/runtime";
 import { TRPCError } from "@trpc/server";
+import { infrastructureFault, RETRY_AFTER_SECONDS } from "./infra-errors.ts";
 
 type TrpcCode = TRPCError["code"];
 
@@ -40,21 +42,52 @@ const STATUS_OF: Record<DomainErrorCode, TrpcCode> = {
   LEGACY_RETIRED: "PRECONDITION_FAILED",
 };
 
-/** Domain errors become typed tRPC errors; anything else stays an internal error (logged, not leaked). */
+/** What every 500 says: the cause (driver text, stack) stays in the server log. */
+export const INTERNAL_ERROR_MESSAGE = "Internal error; it has been logged.";
+
+/**
+ * Domain errors become typed tRPC errors, and so do infrastructure faults (Postgres or Redis not
+ * answering → SERVICE_UNAVAILABLE; a value Postgres cannot store → INVALID_INPUT); anything else
+ * is an internal error whose text never reaches the client.
+ */
 export function toTrpcError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
-  if (isDomainError(error)) {
+  const domainError = isDomainError(error) ? error : infrastructureFault(error);
+  if (domainError) {
     return new TRPCError({
-      code: STATUS_OF[error.code] ?? "BAD_REQUEST",
-      message: error.message,
-      cause: error,
+      code: STATUS_OF[domainError.code] ?? "BAD_REQUEST",
+      message: domainError.message,
+      cause: domainError,
     });
   }
-  return new TRPCError({
-    code: "INTERNAL_SERVER_ERROR",
-    message: "Internal error; it has been logged.",
-    cause: error,
-  });
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_ERROR_MESSAGE, cause: error });
+}
+
+/** Seconds a client should wait before retrying `error`, or null when a retry will not help. */
+export function retryAfterSeconds(error: TRPCError): number | null {
+  if (error.code !== "SERVICE_UNAVAILABLE") return null;
+  const hint = isDomainError(error.cause) ? error.cause.details.retryAfterSeconds : undefined;
+  return typeof hint === "number" ? hint : RETRY_AFTER_SECONDS;
+}
+
+const logged = new WeakSet<TRPCError>();
+
+/**
+ * Logs a failure once (a procedure's middleware and the HTTP handler both see it): internal
+ * errors with their cause and stack, unavailable services as a warning; client errors not at all.
+ */
+export function logFailure(logger: Logger, error: TRPCError, path: string | undefined): void {
+  if (logged.has(error)) return;
+  logged.add(error);
+  if (error.code === "INTERNAL_SERVER_ERROR") {
+    logger.error({ err: error.cause ?? error, path }, "request failed");
+  } else if (error.code === "SERVICE_UNAVAILABLE") {
+    const cause = isDomainError(error.cause) ? error.cause : undefined;
+    logger.warn(
+      { err: cause?.cause ?? cause ?? error, path, service: cause?.details.service },
+      "service unavailable",
+    );
+  }
 }
 
 /** What a client sees in `error.data`: the domain code and its facts, never a stack. */

@@ -1,9 +1,10 @@
-import { isDomainError } from "@qmc/core";
+import { DomainError } from "@qmc/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { type AuthUser, hasRole, type Role } from "./auth/index.ts";
-import { domainErrorData, toTrpcError } from "./errors.ts";
+import { domainErrorData, INTERNAL_ERROR_MESSAGE, logFailure, toTrpcError } from "./errors.ts";
+import { findUnstorableValues, type InputIssue } from "./schemas/input-schemas.ts";
 import type { ApiServices } from "./services.ts";
 
 /** Per request: who is calling, whether a mutation may proceed, and the process's services. */
@@ -22,39 +23,68 @@ export interface ApiContext {
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
+    // Input that failed its zod schema: a 400 with the domain code INVALID_INPUT, like the
+    // values the storable-input check refuses, and a sentence naming each field.
     const zodIssues =
-      error.cause instanceof ZodError
+      error.code === "BAD_REQUEST" && error.cause instanceof ZodError
         ? error.cause.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }))
         : null;
     return {
       ...shape,
+      // A 500's text may be a driver's (Prisma prints the query); it stays in the server log.
+      message:
+        error.code === "INTERNAL_SERVER_ERROR"
+          ? INTERNAL_ERROR_MESSAGE
+          : zodIssues
+            ? invalidInputSentence(zodIssues)
+            : shape.message,
       // Stacks stay in the server log; clients get codes and facts.
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         zodIssues,
-        ...domainErrorData(error.cause),
+        ...(zodIssues
+          ? { domainCode: "INVALID_INPUT" as const, details: { issues: zodIssues } }
+          : domainErrorData(error.cause)),
       },
     };
   },
 });
 
+function invalidInputSentence(issues: InputIssue[]): string {
+  const parts = issues.slice(0, 5).map((i) => `${i.path || "input"}: ${i.message}`);
+  return `Invalid input: ${parts.join("; ")}${issues.length > 5 ? `; and ${issues.length - 5} more` : ""}.`;
+}
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Domain errors → typed tRPC errors; unexpected ones are logged with their stack and hidden. */
+/**
+ * Domain errors and infrastructure faults → typed tRPC errors; unexpected ones are logged with
+ * their stack and hidden. Client errors (zod, auth) pass through as they are.
+ */
 const errorMapping = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
-  if (!result.ok) {
-    const cause = result.error.cause;
-    if (isDomainError(cause)) throw toTrpcError(cause);
-    if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      ctx.services.logger.error({ err: cause ?? result.error, path }, "procedure failed");
-      throw toTrpcError(cause);
-    }
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    const typed = toTrpcError(result.error.cause ?? result.error);
+    logFailure(ctx.services.logger, typed, path);
+    throw typed;
   }
   return result;
+});
+
+/**
+ * Every input, whatever its schema, must be storable: no NUL character in any string or key
+ * (payload JSON included), dates in the range Postgres keeps, bigints within 64 bits. Refused
+ * with INVALID_INPUT (400) naming each value's path, before the procedure runs.
+ */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  const issues = findUnstorableValues(await getRawInput());
+  if (issues.length > 0) {
+    throw new DomainError("INVALID_INPUT", invalidInputSentence(issues), { issues });
+  }
+  return next();
 });
 
 /** Cookie-authenticated mutations must come from the console's own origin. */
@@ -68,7 +98,7 @@ const originCheck = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(errorMapping).use(originCheck);
+export const publicProcedure = t.procedure.use(errorMapping).use(originCheck).use(storableInput);
 
 /** Who you are is checked before where you come from: an anonymous call is UNAUTHORIZED. */
 function withRole(role: Role) {
@@ -84,7 +114,8 @@ function withRole(role: Role) {
       }
       return next({ ctx: { ...ctx, user: ctx.user } });
     })
-    .use(originCheck);
+    .use(originCheck)
+    .use(storableInput);
 }
 
 export const viewerProcedure = withRole("VIEWER");

@@ -1,16 +1,33 @@
 import "server-only";
-import type { ApiServices } from "@qmc/api";
-import { LiveConfig, QueueManager, SystemQueues, WorkOrderSubmitter } from "@qmc/engine";
-import { createLogger } from "@qmc/runtime";
-import { connectRedis, createRedisConnection, redisConnectionOptions } from "@qmc/transport";
+import { type ApiServices, connectRedisOrFail, openProducerQueues, routingSaltsSeen } from "@qmc/api";
+import { LiveConfig, QueueManager, WorkOrderSubmitter } from "@qmc/engine";
+import { createLogger, type Logger } from "@qmc/runtime";
+import { createRedisConnection } from "@qmc/transport";
 import { env } from "~/env";
 import { prisma } from "./services";
 
 /**
  * The control plane's services in this web process, built once on first use: its own live
  * config (subscribed to changes), the queues it submits to, and the QueueManager routing them.
+ * A build that fails (Postgres or Redis not answering) is forgotten, so the next request tries
+ * again; meanwhile the API answers 503.
  */
-const store = globalThis as unknown as { qmcApiServices?: Promise<ApiServices> };
+const store = globalThis as unknown as {
+  qmcApiServices?: Promise<ApiServices>;
+  qmcWebLogger?: Logger;
+  qmcLiveConfig?: LiveConfig;
+};
+
+/**
+ * The web process's one logger. It never prints the routing salt: salt keys are redacted, and
+ * every salt this process has seen is scrubbed from each line, whatever logged it.
+ */
+export function webLogger(): Logger {
+  store.qmcWebLogger ??= createLogger("web", env.LOG_LEVEL, {
+    secrets: routingSaltsSeen(() => store.qmcLiveConfig?.current().salt),
+  });
+  return store.qmcWebLogger;
+}
 
 export function apiServices(): Promise<ApiServices> {
   store.qmcApiServices ??= build().catch((error: unknown) => {
@@ -21,32 +38,42 @@ export function apiServices(): Promise<ApiServices> {
 }
 
 async function build(): Promise<ApiServices> {
-  const logger = createLogger("web", env.LOG_LEVEL);
+  const logger = webLogger();
   const db = prisma();
-  const subscriber = createRedisConnection(env.REDIS_URL, "subscriber");
-  subscriber.on("error", (error) => logger.warn({ err: error }, "config subscriber error"));
-  const publisher = await connectRedis(env.REDIS_URL, "producer");
-  publisher.on("error", (error) => logger.warn({ err: error }, "redis publisher error"));
-  const liveConfig = new LiveConfig(db, subscriber, publisher, env.QUEUE_PREFIX, logger);
-  await liveConfig.start();
-  const queues = new SystemQueues(redisConnectionOptions(env.REDIS_URL), env.QUEUE_PREFIX, (error) =>
-    logger.warn({ err: error }, "queue error"),
-  );
-  const commandPolicy = { allowedCommands: env.COMMAND_ALLOWLIST, allowedEnv: env.COMMAND_ENV_ALLOWLIST };
-  const submitter = new WorkOrderSubmitter(db, queues, commandPolicy, logger, {
-    maxQueueDepth: env.MAX_QUEUE_DEPTH,
-  });
-  return {
-    prisma: db,
-    liveConfig,
-    queueManager: new QueueManager(liveConfig, submitter),
-    queues,
-    publisher,
-    queuePrefix: env.QUEUE_PREFIX,
-    logger,
-    allowedOrigins: env.ALLOWED_ORIGINS,
-    sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
-    secureCookies: env.SECURE_COOKIES,
-    workerStaleAfterMs: env.WORKER_STALE_AFTER_MS,
-  };
+  const cleanup: Array<() => Promise<unknown> | unknown> = [];
+  try {
+    const subscriber = createRedisConnection(env.REDIS_URL, "subscriber");
+    cleanup.push(() => subscriber.disconnect());
+    subscriber.on("error", (error) => logger.warn({ err: error }, "config subscriber error"));
+    const publisher = await connectRedisOrFail(env.REDIS_URL, "producer");
+    cleanup.push(() => publisher.disconnect());
+    publisher.on("error", (error) => logger.warn({ err: error }, "redis publisher error"));
+    const queues = await openProducerQueues(env.REDIS_URL, env.QUEUE_PREFIX, (error) =>
+      logger.warn({ err: error }, "queue error"),
+    );
+    cleanup.push(() => queues.close());
+    const liveConfig = new LiveConfig(db, subscriber, publisher, env.QUEUE_PREFIX, logger);
+    await liveConfig.start();
+    store.qmcLiveConfig = liveConfig;
+    const commandPolicy = { allowedCommands: env.COMMAND_ALLOWLIST, allowedEnv: env.COMMAND_ENV_ALLOWLIST };
+    const submitter = new WorkOrderSubmitter(db, queues, commandPolicy, logger, {
+      maxQueueDepth: env.MAX_QUEUE_DEPTH,
+    });
+    return {
+      prisma: db,
+      liveConfig,
+      queueManager: new QueueManager(liveConfig, submitter),
+      queues,
+      publisher,
+      queuePrefix: env.QUEUE_PREFIX,
+      logger,
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
+      secureCookies: env.SECURE_COOKIES,
+      workerStaleAfterMs: env.WORKER_STALE_AFTER_MS,
+    };
+  } catch (error) {
+    for (const close of cleanup.reverse()) await Promise.resolve(close()).catch(() => {});
+    throw error;
+  }
 }

@@ -1,4 +1,6 @@
+import type { Logger } from "@qmc/runtime";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { logFailure, retryAfterSeconds, toTrpcError } from "../errors.ts";
 import { appRouter } from "../root-router.ts";
 import type { ApiServices } from "../services.ts";
 import { createApiContext } from "./create-context.ts";
@@ -6,11 +8,24 @@ import { createApiContext } from "./create-context.ts";
 /** Bodies above this are refused before parsing (payloads themselves are capped at 64 KiB). */
 export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
-/** Serves `/api/trpc/*` for any fetch-style server (Next's route handler, tests). */
+/** The process's services, or how to get them (built on first use, see {@link lazyApiServices}). */
+export type ApiServicesSource = ApiServices | (() => Promise<ApiServices>);
+
+export interface HandleTrpcRequestOptions {
+  /** Where the router is mounted. @defaultValue "/api/trpc" */
+  endpoint?: string;
+  /** Logs failures when the services themselves could not be built (they bring their own logger). */
+  logger?: Logger;
+}
+
+/**
+ * Serves `/api/trpc/*` for any fetch-style server (Next's route handler, tests). Every failure
+ * is a typed tRPC error: services that cannot be built or reached answer 503 with `Retry-After`.
+ */
 export async function handleTrpcRequest(
   request: Request,
-  services: ApiServices,
-  endpoint = "/api/trpc",
+  source: ApiServicesSource,
+  options: HandleTrpcRequestOptions = {},
 ): Promise<Response> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_REQUEST_BYTES) {
@@ -24,14 +39,27 @@ export async function handleTrpcRequest(
       { status: 413 },
     );
   }
+  let services: ApiServices | undefined;
   return fetchRequestHandler({
-    endpoint,
+    endpoint: options.endpoint ?? "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: ({ resHeaders }) => createApiContext(services, request.headers, resHeaders),
+    async createContext({ resHeaders }) {
+      try {
+        services = typeof source === "function" ? await source() : source;
+      } catch (error) {
+        throw toTrpcError(error);
+      }
+      return createApiContext(services, request.headers, resHeaders);
+    },
+    responseMeta({ errors }) {
+      const waits = errors.map(retryAfterSeconds).filter((s): s is number => s !== null);
+      return waits.length ? { headers: new Headers({ "retry-after": String(Math.max(...waits)) }) } : {};
+    },
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        services.logger.error({ err: error.cause ?? error, path }, "tRPC error");
+      // Procedures log their own failures; this catches the rest (context, services, parsing).
+      const logger = services?.logger ?? options.logger;
+      if (logger) logFailure(logger, error, path);
     },
   });
 }

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { LiveConfig, QueueManager } from "@qmc/engine";
 import { createEngineHarness, type EngineHarness } from "@qmc/engine/testing";
 import { connectRedis, createRedisConnection, type Redis } from "@qmc/transport";
@@ -7,9 +5,9 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import { createApiToken } from "../auth/api-tokens.ts";
 import { createUser } from "../auth/users.ts";
-import { handleTrpcRequest } from "../http/handle-trpc-request.ts";
 import type { AppRouter } from "../root-router.ts";
 import type { ApiServices } from "../services.ts";
+import { serveApi } from "./serve-api.ts";
 
 /** One "web process": its own LiveConfig and QueueManager behind a real HTTP server. */
 export interface WebProcess {
@@ -26,22 +24,6 @@ export interface ApiHarness {
   tokenFor(role: "VIEWER" | "OPERATOR" | "ADMIN"): Promise<string>;
   client(web: WebProcess, token?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
   close(): Promise<void>;
-}
-
-async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-    else if (value !== undefined) headers.set(key, value);
-  }
-  const body = chunks.length && req.method !== "GET" ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? "/", base), {
-    method: req.method ?? "GET",
-    headers,
-    ...(body ? { body } : {}),
-  });
 }
 
 export async function createApiHarness(label: string): Promise<ApiHarness> {
@@ -72,26 +54,15 @@ export async function createApiHarness(label: string): Promise<ApiHarness> {
       secureCookies: false,
       workerStaleAfterMs: 15_000,
     };
-    let base = "";
-    const server: Server = createServer(async (req, res) => {
-      const response = await handleTrpcRequest(await toRequest(req, base), services);
-      for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length) res.setHeader("set-cookie", cookies);
-      res.writeHead(response.status);
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const served = await serveApi(services);
     const close = async () => {
-      server.closeAllConnections(); // keep-alive connections would hold close() open
-      await new Promise((resolve) => server.close(resolve));
+      await served.close();
       await liveConfig.stop();
       subscriber.disconnect();
       publisher.disconnect();
     };
     closers.push(close);
-    return { url: `${base}/api/trpc`, services, close };
+    return { url: served.url, services, close };
   }
 
   const web = await startWebProcess();

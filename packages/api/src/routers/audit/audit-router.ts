@@ -1,9 +1,10 @@
 import { continueBulkResubmit, planBulkResubmit, resubmitFromAudit, startBulkResubmit } from "@qmc/engine";
 import { z } from "zod";
+import { int64Id } from "../../schemas/input-schemas.ts";
 import { ZAuditEvent, ZMigrationRun } from "../../schemas/model-schemas.ts";
 import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
 
-const ZAuditEventId = z.string().regex(/^\d{1,19}$/, "an audit event id is a number");
+const ZAuditEventId = int64Id("an audit event id");
 
 export const ZAuditFilter = z.object({
   subjectId: z.string().max(100).optional(),

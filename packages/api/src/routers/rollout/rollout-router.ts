@@ -2,6 +2,7 @@ import { planConfigChange, previewRouteChange, type QueueConfigChange, toRouting
 import { configHistory, type QueueConfigVersion } from "@qmc/engine";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/index.ts";
+import { ZOptionalFlag } from "../../schemas/input-schemas.ts";
 import { ZQueueConfigView } from "../../schemas/model-schemas.ts";
 import type { ApiServices } from "../../services.ts";
 import {
@@ -17,9 +18,9 @@ import {
 const ZPercent = z.number();
 
 export const ZSetRolloutRequest = z.object({
-  useNewQueueSystem: z.boolean().optional(),
-  shadowMode: z.boolean().optional(),
-  newQueueRolloutPercent: ZPercent.optional(),
+  useNewQueueSystem: ZOptionalFlag,
+  shadowMode: ZOptionalFlag,
+  newQueueRolloutPercent: ZPercent.exactOptional(),
   reason: ZReason,
   /** Refuse if someone changed the config since this version was read. */
   expectedVersion: z.number().int().positive().optional(),
