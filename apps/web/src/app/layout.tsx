@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,7 +8,10 @@ export const metadata: Metadata = {
   description: "Move work orders from the legacy queue to the new queue system without an outage.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, the not-found page included: Next puts the Content-Security-
+  // Policy's per-request nonce (src/proxy.ts) on its scripts, which a prerendered page cannot have.
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>
