@@ -17,7 +17,12 @@ const pools = new WeakMap<PrismaClient, pg.Pool>();
  * `$disconnect()` it on shutdown: each client owns a connection pool (also ended then).
  */
 export function createPrismaClient({ databaseUrl, maxConnections = 10 }: PrismaClientOptions): PrismaClient {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // A database that silently drops packets must fail a request (a typed 503) rather than hang it.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: maxConnections,
+    connectionTimeoutMillis: 5_000,
+  });
   // A connection cut by the server (restart, pg_terminate_backend) must never crash the process:
   // an idle one is dropped by the pool, and a checked-out one between two queries (a transaction)
   // emits "error" on the client itself — its next query then fails and the caller retries.
