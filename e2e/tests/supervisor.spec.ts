@@ -22,9 +22,12 @@ test("npm start restarts a killed worker and a killed web process, and Ctrl-C st
   await dropDatabase(database);
   const started = new NpmStart(repoRoot, env);
   const answered = (health: Health | null) => health?.ok === true;
+  const workersStarted = () => started.output.match(/"msg":"worker started"/g)?.length ?? 0;
   const oneWorker = (health: Health | null) => answered(health) && health?.workersAlive === 1;
   try {
     await started.until(port, oneWorker, 150_000);
+    // The heartbeat starts before the queues: wait until the worker is fully up.
+    await expect.poll(() => workersStarted(), { timeout: 30_000 }).toBe(1);
     const [worker] = started.pids("worker");
     const [web] = started.pids("web");
     if (!worker || !web) throw new Error(`no child pids in:\n${started.output}`);
@@ -48,9 +51,7 @@ test("npm start restarts a killed worker and a killed web process, and Ctrl-C st
       const restarted = started.pids("worker")[1] ?? 0;
       expect(isRunning(worker)).toBe(false);
       expect(isRunning(restarted)).toBe(true);
-      await expect
-        .poll(() => started.output.match(/"msg":"worker started"/g)?.length ?? 0, { timeout: 30_000 })
-        .toBe(2);
+      await expect.poll(() => workersStarted(), { timeout: 30_000 }).toBe(2);
       // Once the killed worker's heartbeat is stale (2 s), only the restarted one can count.
       await sleep(Math.max(0, killedAt + 3000 - Date.now()));
       await started.until(port, oneWorker, 15_000);
