@@ -43,6 +43,7 @@ export {
   nextLegacyStatuses,
   parseLegacyStatus,
 } from "./legacy-status.ts";
+export * from "./metrics/index.ts";
 export { decideRetry, type RetryDecision, type RetryInput } from "./retry-decision.ts";
 export {
   assertValidAttempt,
