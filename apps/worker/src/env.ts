@@ -44,6 +44,8 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
       STALLED_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
       RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
       RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+      /** How long a state write is retried (database cut or restarting) before its order is left to the reconciler. */
+      WRITE_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
       WORKER_STALE_AFTER_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
       OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
       /**

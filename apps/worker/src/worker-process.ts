@@ -43,6 +43,7 @@ export class WorkerProcess {
         stalledIntervalMs: env.STALLED_INTERVAL_MS,
         reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
         reconcileGraceMs: env.RECONCILE_GRACE_MS,
+        writeRetryMs: env.WRITE_RETRY_MS,
         workerStaleAfterMs: env.WORKER_STALE_AFTER_MS,
         outputLimitBytes: env.OUTPUT_LIMIT_BYTES,
         readMemoryRatio: hostMemoryUsedRatio,
