@@ -1,5 +1,6 @@
 // Helpers for the tests that run the README's `npm start` as a real process tree.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { readlinkSync } from "node:fs";
 import { promisify } from "node:util";
 
 export const run = promisify(execFile);
@@ -49,7 +50,10 @@ export class NpmStart {
   readonly exited: Promise<string>;
 
   /** `npm start` in `cwd`, in its own process group like a terminal's foreground job. */
-  constructor(cwd: string, env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly cwd: string,
+    env: NodeJS.ProcessEnv,
+  ) {
     this.child = spawn("npm", ["start"], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     const collect = (chunk: Buffer) => {
       this.text += chunk.toString();
@@ -94,10 +98,18 @@ export class NpmStart {
     if (this.child.pid && this.child.exitCode === null) process.kill(-this.child.pid, "SIGINT");
   }
 
-  /** Last resort after a failed test: nothing of this run may outlive it. */
+  /**
+   * Last resort after a failed test: nothing of this run may outlive it. Kills npm start's
+   * process tree, and the children it reported if they still run in this checkout (orphaned
+   * when npm start itself died first).
+   */
   killAll(): void {
-    for (const pid of [this.child.pid, ...this.pids("worker"), ...this.pids("web")]) {
-      if (!pid) continue;
+    const root = this.child.pid;
+    // The whole tree first: once a parent is dead its children are re-parented and lost to pgrep -P.
+    const alive = this.child.exitCode === null && this.child.signalCode === null;
+    const tree = root && alive ? [root, ...descendants(root)] : [];
+    const orphans = [...this.pids("worker"), ...this.pids("web")].filter((pid) => this.runsHere(pid));
+    for (const pid of new Set([...tree, ...orphans])) {
       for (const target of [-pid, pid]) {
         try {
           process.kill(target, "SIGKILL");
@@ -107,6 +119,28 @@ export class NpmStart {
       }
     }
   }
+
+  private runsHere(pid: number): boolean {
+    try {
+      return readlinkSync(`/proc/${pid}/cwd`).startsWith(this.cwd);
+    } catch {
+      return false;
+    }
+  }
+}
+
+function descendants(pid: number): number[] {
+  let children: number[];
+  try {
+    children = execFileSync("pgrep", ["-P", String(pid)])
+      .toString()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
 export function isRunning(pid: number): boolean {

@@ -13,11 +13,19 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 // typed: it must generate what it needs, check the services, create and migrate its own database,
 // serve the console and run the worker; Ctrl-C stops everything with code 0.
 // The clone takes the repository's HEAD: this tests committed code.
+let running: NpmStart | undefined;
+let tmp: string | undefined;
+// Also after a timeout, which skips the test's own finally.
+test.afterEach(async () => {
+  running?.killAll(); // before its folder goes
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
 test("a fresh clone: npm ci && npm start serves the console, and Ctrl-C stops everything with code 0", async () => {
   test.setTimeout(420_000);
   const port = 3101;
   const database = "qmc_e2e_quick_start";
-  const tmp = await mkdtemp(path.join(os.tmpdir(), "qmc-quick-start-"));
+  tmp = await mkdtemp(path.join(os.tmpdir(), "qmc-quick-start-"));
   const clone = path.join(tmp, "queue-migration-console");
   const env = freshShellEnv({
     PORT: String(port),
@@ -25,7 +33,6 @@ test("a fresh clone: npm ci && npm start serves the console, and Ctrl-C stops ev
     QUEUE_PREFIX: "qmc-e2e-quick-start",
     HEARTBEAT_INTERVAL_MS: "500",
   });
-  let npmStart: NpmStart | undefined;
   let installGenerated = false;
   try {
     await dropDatabase(database); // a fresh machine has none: npm start must create it
@@ -48,7 +55,7 @@ test("a fresh clone: npm ci && npm start serves the console, and Ctrl-C stops ev
     });
 
     const started = new NpmStart(clone, env);
-    npmStart = started;
+    running = started;
     await test.step("npm start answers", async () => {
       await started.until(port, (health) => health?.ok === true && health.workersAlive === 1, 240_000);
       expect(started.output).toContain(`db: created database ${database}`);
@@ -71,11 +78,9 @@ test("a fresh clone: npm ci && npm start serves the console, and Ctrl-C stops ev
     // `npm install` alone leaves a usable tree (its postinstall generated the Prisma client).
     expect(installGenerated, "npm ci generated packages/db/src/generated/prisma/client.ts").toBe(true);
   } catch (error) {
-    if (npmStart) console.error(`npm start's output:\n${npmStart.output.slice(-8000)}`);
+    if (running) console.error(`npm start's output:\n${running.output.slice(-8000)}`);
     throw error;
   } finally {
-    npmStart?.killAll();
-    await rm(tmp, { recursive: true, force: true });
     await dropDatabase(database).catch(() => {});
   }
 });

@@ -5,6 +5,9 @@ import { dropDatabase, freshShellEnv, type Health, isRunning, NpmStart, readHeal
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
+let running: NpmStart | undefined;
+test.afterEach(() => running?.killAll()); // also after a failure or a timeout
+
 // `npm start` is a supervisor, not a fuse: a worker or web process that dies is restarted with
 // backoff (and says so) while the other keeps serving; Ctrl-C still stops everything with code 0.
 test("npm start restarts a killed worker and a killed web process, and Ctrl-C still stops everything", async () => {
@@ -21,6 +24,7 @@ test("npm start restarts a killed worker and a killed web process, and Ctrl-C st
   });
   await dropDatabase(database);
   const started = new NpmStart(repoRoot, env);
+  running = started;
   const answered = (health: Health | null) => health?.ok === true;
   const workersStarted = () => started.output.match(/"msg":"worker started"/g)?.length ?? 0;
   const oneWorker = (health: Health | null) => answered(health) && health?.workersAlive === 1;
@@ -85,7 +89,6 @@ test("npm start restarts a killed worker and a killed web process, and Ctrl-C st
     console.error(`npm start's output:\n${started.output.slice(-8000)}`);
     throw error;
   } finally {
-    started.killAll();
     await dropDatabase(database).catch(() => {});
   }
 });
