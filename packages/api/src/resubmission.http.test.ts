@@ -1,3 +1,4 @@
+import { pollUntil } from "@qmc/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiHarness, createApiHarness, errorOf } from "./testing/api-harness.ts";
 
@@ -8,8 +9,17 @@ let operator: string;
 beforeAll(async () => {
   h = await createApiHarness("resubmission");
   operator = await h.tokenFor("OPERATOR");
+  // Bulk resubmissions are background runs: a worker executes them (no queue system needed).
+  await h.engine.startEngine({ systems: [] });
 });
 afterAll(() => h.close());
+
+function waitForRun(api: ReturnType<ApiHarness["client"]>, runId: string) {
+  return pollUntil(
+    () => api.migration.status.query({ runId }),
+    (run) => run.status !== "QUEUED" && run.status !== "RUNNING",
+  );
+}
 
 async function submitEvent(api: ReturnType<ApiHarness["client"]>, payload: object = {}) {
   const order = await api.workOrders.submit.mutate({ kind: "synthetic", payload });
@@ -84,11 +94,13 @@ describe("resubmit from the audit trail", () => {
     expect(plan.count).toBe(12);
     await submitEvent(api); // after the dry run: not part of it
 
-    const run = await api.audit.bulkResubmit.mutate({
+    const { runId } = await api.audit.bulkResubmit.mutate({
       filter,
       upToId: plan.upToId,
       reason: "replay after outage",
+      batchSize: 5,
     });
+    const run = await waitForRun(api, runId);
     expect(run).toMatchObject({ status: "COMPLETED", total: 12, processed: 12, moved: 12, skipped: 0 });
     const resubmitted = await h.engine.db.prisma.auditEvent.count({
       where: { action: "work_order.resubmit", reason: "replay after outage" },
@@ -97,10 +109,59 @@ describe("resubmit from the audit trail", () => {
     // Resuming a finished run makes nothing new.
     const again = await api.audit.resumeBulkResubmit.mutate({ runId: run.id });
     expect(again).toMatchObject({ moved: 12, status: "COMPLETED" });
+    const audit = await h.engine.db.prisma.auditEvent.findMany({
+      where: { subjectId: run.id },
+      orderBy: { id: "asc" },
+    });
+    expect(audit.map((a) => a.action)).toEqual(["bulk_resubmit.start", "bulk_resubmit.finish"]);
     expect(
       await h.engine.db.prisma.auditEvent.count({
         where: { action: "work_order.resubmit", reason: "replay after outage" },
       }),
     ).toBe(12);
+  });
+});
+
+describe("shadow copies are never re-submitted", () => {
+  it("the dry run counts the shadows it leaves out, and the run re-submits the primary orders only", async () => {
+    const shadowUser = await h.tokenFor("OPERATOR");
+    const api = h.client(h.web, shadowUser);
+    await api.rollout.set.mutate({ useNewQueueSystem: false, shadowMode: true, reason: "shadow everything" });
+    const primaries = [];
+    for (let i = 0; i < 6; i++) primaries.push((await submitEvent(api, { durationMs: i })).order);
+    expect(primaries.every((o) => o.shadowId !== null)).toBe(true);
+    await api.rollout.set.mutate({ shadowMode: false, reason: "shadow off before the replay" });
+    const me = await api.auth.me.query();
+    const filter = { actor: me?.email ?? "" };
+
+    const plan = await api.audit.bulkResubmitPlan.query(filter);
+    expect(plan).toMatchObject({ count: 6, excludedShadows: 6 });
+    expect(plan.sampleSubjectIds.sort()).toEqual(primaries.map((o) => o.id).sort());
+
+    const { runId } = await api.audit.bulkResubmit.mutate({ filter, upToId: plan.upToId, reason: "replay" });
+    expect(await waitForRun(api, runId)).toMatchObject({ status: "COMPLETED", total: 6, moved: 6 });
+    const shadowIds = primaries.map((o) => o.shadowId ?? "");
+    const remade = await Promise.all([
+      h.engine.db.prisma.workOrder.findMany({ where: { resubmittedFromId: { not: null }, role: "PRIMARY" } }),
+      h.engine.db.prisma.legacyWorkOrder.findMany({ where: { resubmittedFromId: { not: null } } }),
+    ]);
+    const from = remade.flat().map((o) => o.resubmittedFromId);
+    expect(from.filter((id) => shadowIds.includes(id ?? ""))).toEqual([]);
+    for (const primary of primaries) expect(from).toContain(primary.id);
+
+    // Nor one by one: a shadow's submit event is refused, and no key is used up.
+    const shadowEvent = await h.engine.db.prisma.auditEvent.findFirstOrThrow({
+      where: { subjectId: shadowIds[0], action: "work_order.submit" },
+    });
+    const refused = await errorOf(
+      api.audit.resubmit.mutate({
+        auditEventId: String(shadowEvent.id),
+        idempotencyKey: "shadow-key-1",
+        reason: "r",
+      }),
+    );
+    expect(refused).toMatchObject({ code: "NOT_FOUND", domainCode: "AUDIT_EVENT_NOT_RESUBMITTABLE" });
+    expect(refused.message).toMatch(/shadow/);
+    expect(await h.engine.db.prisma.idempotencyKey.count({ where: { key: "shadow-key-1" } })).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ export {
   readLiveConfig,
 } from "./config/config-store.ts";
 export { LiveConfig, type LiveConfigOptions } from "./config/live-config.ts";
+export { assertRollbackPossible, rollBack } from "./config/rollback.ts";
 export { type AttemptOutcome, type AttemptRequest, ExecutionManager } from "./execution/execution-manager.ts";
 export { LegacyProcessor } from "./legacy/legacy-processor.ts";
 export * from "./migration/index.ts";
@@ -22,12 +23,14 @@ export { type ReconcileReport, Reconciler } from "./reconciler.ts";
 export type { EngineResources } from "./resources.ts";
 export {
   type BulkResubmitPlan,
-  continueBulkResubmit,
+  type BulkResubmitRequest,
   planBulkResubmit,
-  type ResubmitFilter,
+  resumeBulkResubmit,
   startBulkResubmit,
 } from "./resubmission/bulk-resubmit.ts";
+export type { ResubmitFilter } from "./resubmission/bulk-resubmit-filter.ts";
 export { type ResubmitRequest, type ResubmitResult, resubmitFromAudit } from "./resubmission/resubmit.ts";
+export { applyRetirementToLegacyQueue } from "./retirement/legacy-queue-pause.ts";
 export {
   checkRetirement,
   type RetirementCheck,
@@ -35,6 +38,7 @@ export {
   unretireLegacy,
 } from "./retirement/legacy-retirement.ts";
 export { QueueManager, type RoutedSubmission, type RoutedSubmitInput } from "./routing/queue-manager.ts";
+export * from "./runs/index.ts";
 export {
   type SandboxProvider,
   type SandboxRunRequest,

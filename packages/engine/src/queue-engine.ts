@@ -10,6 +10,9 @@ import { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-mo
 import { SystemQueues } from "./queues/system-queues.ts";
 import { type ReconcileReport, Reconciler } from "./reconciler.ts";
 import type { EngineResources } from "./resources.ts";
+import { applyRetirementToLegacyQueue } from "./retirement/legacy-queue-pause.ts";
+import { createRunExecutor } from "./runs/create-run-executor.ts";
+import type { RunExecutor } from "./runs/run-executor.ts";
 import { SubprocessSandbox } from "./sandbox/index.ts";
 import { ShadowComparator } from "./shadow/shadow-comparator.ts";
 import { TransitionBatcher } from "./work-orders/transition-batcher.ts";
@@ -53,6 +56,8 @@ export class QueueEngine {
   private unsubscribeCancel: (() => Promise<void>) | null = null;
   /** Followed for Phase 4: once legacy is retired this worker stops taking legacy jobs. */
   readonly liveConfig: LiveConfig;
+  /** Background runs (in-flight migration, bulk re-submission), in every worker. */
+  private readonly runs: RunExecutor;
   private readonly publisher;
   private stopped: Promise<void> | null = null;
 
@@ -120,6 +125,7 @@ export class QueueEngine {
       },
     );
     this.liveConfig = new LiveConfig(prisma, this.subscriber, this.publisher, queuePrefix, logger);
+    this.runs = createRunExecutor(resources, this.queues, this.liveConfig, options);
   }
 
   async start(): Promise<void> {
@@ -132,15 +138,27 @@ export class QueueEngine {
       },
     );
     await this.liveConfig.start();
+    // Phase 4: retirement pauses the legacy queue itself, for every worker at once, settled
+    // before this worker's legacy processor starts. (Not this worker's BullMQ Worker: pausing and
+    // resuming it reconnects its blocking connection, and a quick retire/undo followed by a stop
+    // leaves BullMQ's restarted loop rejecting unhandled.)
+    await this.applyRetirement(this.liveConfig.current().legacyRetired);
+    this.liveConfig.onChange((config) => void this.applyRetirement(config.legacyRetired));
     await this.legacy?.start();
-    if (this.liveConfig.current().legacyRetired) await this.legacy?.pause();
-    this.liveConfig.onChange((config) => {
-      if (config.legacyRetired) void this.legacy?.pause();
-      else this.legacy?.resume();
-    });
     await this.scheduler?.start();
     this.reconciler.start();
     this.shadowComparator.start();
+    await this.runs.start();
+  }
+
+  /** Idempotent, so every worker applies every config it sees: a lost pause/resume heals itself. */
+  private applyRetirement(retired: boolean): Promise<void> {
+    return applyRetirementToLegacyQueue(this.queues.legacy, retired).catch((error: unknown) =>
+      this.resources.logger.warn(
+        { err: error, retired },
+        "legacy queue pause/resume failed; retried on the next config",
+      ),
+    );
   }
 
   /** Stop claiming, let running work finish until the deadline, hand back the rest. */
@@ -152,7 +170,11 @@ export class QueueEngine {
   private async stopOnce(deadlineMs: number): Promise<void> {
     await this.reconciler.stop();
     await this.shadowComparator.stop();
-    await Promise.all([this.scheduler?.stop(deadlineMs), this.legacy?.stop(deadlineMs)]);
+    await Promise.all([
+      this.scheduler?.stop(deadlineMs),
+      this.legacy?.stop(deadlineMs),
+      this.runs.stop(deadlineMs),
+    ]);
     await this.unsubscribeCancel?.().catch(() => {});
     await this.liveConfig.stop();
     this.subscriber.disconnect();

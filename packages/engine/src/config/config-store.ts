@@ -25,6 +25,12 @@ export interface ChangeContext {
   expectedVersion?: number;
   /** Audit action, e.g. "config.rollback". @defaultValue "config.change" */
   action?: string;
+  /**
+   * A rule the version being changed must meet, or it throws (a DomainError). Checked against
+   * the version the change is planned on, again after a lost race, so no concurrent change can
+   * slip between the check and the write.
+   */
+  precondition?: (current: QueueConfigValues) => void;
 }
 
 function toVersion(row: QueueConfig): QueueConfigVersion {
@@ -86,6 +92,7 @@ export async function changeConfig(
     if (context.expectedVersion !== undefined && context.expectedVersion !== current.version) {
       throw versionConflict(context.expectedVersion, current.version);
     }
+    context.precondition?.(current);
     const next = planConfigChange(current, change);
     try {
       return await prisma.$transaction(async (tx) => {

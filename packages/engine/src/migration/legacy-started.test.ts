@@ -37,7 +37,7 @@ describe("orders legacy has started stay in legacy", () => {
     // Stop without waiting for the running orders: they are still "running" when we migrate.
     await legacyEngine.stop(50);
 
-    const run = await migrationFor(h).start(OPERATOR);
+    const run = await migrationFor(h).startAndFinish(OPERATOR);
     expect(run).toMatchObject({ status: "COMPLETED", total: 9, moved: 9, skipped: 0 });
     const moved = await expectEachOrderInOneSystem(h, ids);
     const startedIds = started.map((r) => r.id);
@@ -63,7 +63,7 @@ describe("orders legacy has started stay in legacy", () => {
     );
 
     // The 4 started orders are no longer queued: the run does not even look at them.
-    const run = await migrationFor(h).start({ ...OPERATOR, batchSize: 5 });
+    const run = await migrationFor(h).startAndFinish({ ...OPERATOR, batchSize: 5 });
     expect(run).toMatchObject({ status: "COMPLETED", total: 8, processed: 8, moved: 8, skipped: 0 });
     const moved = await expectEachOrderInOneSystem(h, ids);
 
@@ -97,7 +97,7 @@ describe("orders legacy has started stay in legacy", () => {
     );
     const held = active.map((job) => job.data.workOrderId).sort();
 
-    const run = await migrationFor(h).start(OPERATOR);
+    const run = await migrationFor(h).startAndFinish(OPERATOR);
     expect(run).toMatchObject({ status: "COMPLETED", total: 6, processed: 6, moved: 4, skipped: 2 });
     const moved = await expectEachOrderInOneSystem(h, ids);
     expect(ids.filter((id) => !moved.has(id)).sort()).toEqual(held);
@@ -107,7 +107,7 @@ describe("orders legacy has started stay in legacy", () => {
     // The holder lets go without starting them: still queued, now without a job, so they move.
     release();
     await holder.close();
-    const later = await migrationFor(h).start({ ...OPERATOR, reason: "pick up the skipped ones" });
+    const later = await migrationFor(h).startAndFinish({ ...OPERATOR, reason: "pick up the skipped ones" });
     expect(later).toMatchObject({ status: "COMPLETED", total: 2, moved: 2, skipped: 0 });
     expect((await expectEachOrderInOneSystem(h, ids)).size).toBe(6);
   });

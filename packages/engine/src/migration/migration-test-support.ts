@@ -1,7 +1,11 @@
+import type { MigrationRun } from "@qmc/db";
 import { expect } from "vitest";
+import { QueueManager } from "../routing/queue-manager.ts";
+import { processRun } from "../runs/process-run.ts";
+import { findRun } from "../runs/run-store.ts";
 import type { EngineHarness } from "../testing/engine-harness.ts";
 import { pollUntil } from "../testing/order-history.ts";
-import { InFlightMigration } from "./run-in-flight-migration.ts";
+import { InFlightMigration, type StartRequest } from "./run-in-flight-migration.ts";
 
 /** Test helpers of the migration's integration tests (not exported by the module). */
 export const OPERATOR = {
@@ -9,8 +13,39 @@ export const OPERATOR = {
   reason: "move queued legacy orders to the new system",
 };
 
-export function migrationFor(h: EngineHarness): InFlightMigration {
-  return new InFlightMigration({ prisma: h.db.prisma, queues: h.queues, logger: h.resources.logger });
+/**
+ * The migration API as the control plane has it, plus `startAndFinish`/`resumeAndFinish`, which
+ * also execute the run here, as a worker would, and return it ended: the tests of what a batch
+ * does need no worker. (Where an engine runs too it may take the run; they wait for the end.)
+ */
+export function migrationFor(h: EngineHarness) {
+  const migration = new InFlightMigration({
+    prisma: h.db.prisma,
+    queues: h.queues,
+    logger: h.resources.logger,
+  });
+  const finish = async (run: MigrationRun): Promise<MigrationRun> => {
+    const deps = {
+      prisma: h.db.prisma,
+      queues: h.queues,
+      logger: h.resources.logger,
+      queueManager: new QueueManager({ current: () => unused("routing") }, h.submitter),
+    };
+    await processRun(deps, run.id, { workerId: "test-process", stopping: () => false });
+    return pollUntil(
+      () => findRun(h.db.prisma, run.id),
+      (r) => r.status !== "QUEUED" && r.status !== "RUNNING",
+    );
+  };
+  return Object.assign(migration, {
+    startAndFinish: async (request: StartRequest) => finish(await migration.start(request)),
+    resumeAndFinish: async (runId: string, by?: { actor: string }) =>
+      finish(await migration.resume(runId, by)),
+  });
+}
+
+function unused(what: string): never {
+  throw new Error(`a migration run does not use ${what}`);
 }
 
 /** Submits legacy orders in small batches, so they get several distinct submission times. */

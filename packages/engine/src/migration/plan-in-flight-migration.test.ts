@@ -82,7 +82,7 @@ describe("in-flight migration dry run", () => {
 
   it("plans exactly what the real run then moves", async () => {
     const plan = await planInFlightMigration(h.db.prisma);
-    const run = await migrationFor(h).start({ ...OPERATOR, batchSize: 8 });
+    const run = await migrationFor(h).startAndFinish({ ...OPERATOR, batchSize: 8 });
     expect(run).toMatchObject({
       status: "COMPLETED",
       total: plan.toMove,

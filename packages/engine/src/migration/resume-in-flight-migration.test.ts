@@ -43,7 +43,7 @@ describe("in-flight migration progress and resume", () => {
       return remove(jobId, opts);
     });
     const migration = migrationFor(h);
-    const failed = await migration.start({ ...OPERATOR, batchSize: 5 });
+    const failed = await migration.startAndFinish({ ...OPERATOR, batchSize: 5 });
     spy.mockRestore();
 
     expect(failed).toMatchObject({ status: "FAILED", total: 23, processed: 10, moved: 10, skipped: 0 });
@@ -57,7 +57,7 @@ describe("in-flight migration progress and resume", () => {
     const jobs = await Promise.all(rest.map((id) => h.queues.legacy.getJob(id)));
     expect(jobs.every((job) => job !== undefined)).toBe(true);
 
-    const resumed = await migration.resume(failed.id, { actor: "oncall@example.com" });
+    const resumed = await migration.resumeAndFinish(failed.id, { actor: "oncall@example.com" });
     expect(resumed).toMatchObject({ status: "COMPLETED", error: null, total: 23, processed: 23, moved: 23 });
     expect(await auditOf(failed.id)).toEqual([
       "migration.start",
@@ -79,11 +79,14 @@ describe("in-flight migration progress and resume", () => {
     await submitLegacy(h, ids);
     const order = await queuedLegacyIds(h);
     const at = await h.db.prisma.legacyWorkOrder.findUniqueOrThrow({ where: { id: order[4] ?? "" } });
-    // What a process leaves behind when it dies after saving its batch up to the 5th order.
+    // What a worker leaves behind when it dies after saving its batch up to the 5th order.
     const crashed = await h.db.prisma.migrationRun.create({
       data: {
         type: "IN_FLIGHT_MIGRATION",
         status: "RUNNING",
+        activeLock: "IN_FLIGHT_MIGRATION",
+        ownerWorkerId: "dead-worker",
+        ownerToken: "dead-worker-token",
         dryRun: false,
         filter: { status: "queued", submittedAtOrBefore: new Date().toISOString(), batchSize: 4 },
         plan: {},
@@ -97,11 +100,12 @@ describe("in-flight migration progress and resume", () => {
       },
     });
 
-    const resumed = await migrationFor(h).resume(crashed.id);
-    expect(resumed).toMatchObject({ status: "COMPLETED", processed: 12, moved: 12 });
+    const resumed = await migrationFor(h).resumeAndFinish(crashed.id);
+    expect(resumed).toMatchObject({ status: "COMPLETED", processed: 12, moved: 12, activeLock: null });
+    expect(await auditOf(crashed.id)).toEqual(["migration.takeover", "migration.finish"]);
     // Only orders after the cursor moved; those before it were this fake run's "done" part.
     expect(await queuedLegacyIds(h)).toEqual(order.slice(0, 5));
-    const next = await migrationFor(h).start(OPERATOR);
+    const next = await migrationFor(h).startAndFinish(OPERATOR);
     expect(next).toMatchObject({ total: 5, moved: 5 });
     expect((await expectEachOrderInOneSystem(h, ids)).size).toBe(12);
   });
@@ -132,7 +136,7 @@ describe("in-flight migration progress and resume", () => {
     await h.queues.legacy.add("retired", { workOrderId: "retired-1" }, { jobId: "retired-1" });
     await h.submitter.submit({ id: "taken-1", kind: "synthetic", payload: {}, system: "NEW", actor: "test" });
 
-    const run = await migrationFor(h).start(OPERATOR);
+    const run = await migrationFor(h).startAndFinish(OPERATOR);
     expect(run).toMatchObject({
       status: "COMPLETED",
       total: 3,

@@ -24,7 +24,7 @@ describe("in-flight migration of queued legacy orders", () => {
     await submitLegacy(h, ids, { durationMs: 5, outputBytes: 10 });
     const legacyBefore = await h.db.prisma.legacyWorkOrder.findMany({ where: { id: { in: ids } } });
 
-    const run = await migrationFor(h).start({ ...OPERATOR, batchSize: 25 });
+    const run = await migrationFor(h).startAndFinish({ ...OPERATOR, batchSize: 25 });
     runId = run.id;
     expect(run).toMatchObject({
       status: "COMPLETED",
@@ -97,7 +97,7 @@ describe("in-flight migration of queued legacy orders", () => {
   });
 
   it("moves nothing the second time", async () => {
-    const again = await migrationFor(h).start({ ...OPERATOR, reason: "run it again" });
+    const again = await migrationFor(h).startAndFinish({ ...OPERATOR, reason: "run it again" });
     expect(again).toMatchObject({ status: "COMPLETED", total: 0, processed: 0, moved: 0 });
     expect(await h.db.prisma.workOrder.count()).toBe(60);
     expect(await h.db.prisma.stateTransition.count()).toBe(60);

@@ -2,19 +2,13 @@ import { assertReason } from "@qmc/core";
 import type { MigrationRun, PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { SystemQueues } from "../queues/system-queues.ts";
-import { type BatchContext, migrateBatch } from "./migration-batch.ts";
-import {
-  assertBatchSize,
-  decodeCursor,
-  encodeCursor,
-  pageWhere,
-  type RunFilter,
-  RunFilterSchema,
-} from "./migration-run-filter.ts";
-import { createRun, endRun, findRun, reopenRun } from "./migration-run-store.ts";
-import { type InFlightMigrationPlan, planInFlightMigration } from "./plan-in-flight-migration.ts";
+import { enqueueRun, ensureRunJob } from "../runs/run-queue.ts";
+import { findRun, insertQueuedRun, listRuns, reopenFailedRun } from "../runs/run-store.ts";
+import { assertBatchSize, type RunFilter } from "./migration-run-filter.ts";
+import { createDryRun } from "./migration-run-store.ts";
+import { type InFlightMigrationPlan, planInFlightMigration, planToJson } from "./plan-in-flight-migration.ts";
 
-/** What {@link InFlightMigration} needs: the database, both systems' queues, a logger. */
+/** What {@link InFlightMigration} needs: the database, the queues (runs go to a worker), a logger. */
 export interface InFlightMigrationDeps {
   prisma: PrismaClient;
   queues: SystemQueues;
@@ -24,6 +18,7 @@ export interface InFlightMigrationDeps {
 /** Who asks and why; the reason (1–500 characters after trimming) goes to the audit trail. */
 export interface MigrationRequest {
   actor: string;
+  actorUserId?: string;
   reason: string;
 }
 
@@ -46,9 +41,9 @@ export interface DryRunResult {
 /**
  * The in-flight migration (migration plan, "Migrating In-Flight Work Orders"): queued legacy
  * orders move to the new system as PENDING, `migrated`, with their original submission time;
- * started ones finish in legacy; finished ones stay. Runs page oldest first and save their cursor
- * and counts with every batch, so progress is visible and a crashed or failed run resumes where it
- * stopped. Safe to repeat and to run beside live legacy workers: see {@link migrateBatch}.
+ * started ones finish in legacy; finished ones stay. A real run is a background run: `start`
+ * records it and queues it for a worker (see `runs/`), which moves the orders batch by batch
+ * (`inFlightMigrationStep`), saving cursor and counts with every batch. One migration at a time.
  */
 export class InFlightMigration {
   constructor(private readonly deps: InFlightMigrationDeps) {}
@@ -61,22 +56,16 @@ export class InFlightMigration {
     const reason = checkedReason(request.reason);
     const plan = await planInFlightMigration(this.deps.prisma, { sampleSize: request.sampleSize ?? 100 });
     const filter = runFilter(plan.generatedAt, 200);
-    const run = await createRun(this.deps.prisma, {
-      actor: request.actor,
-      reason,
-      plan,
-      filter,
-      dryRun: true,
-    });
+    const run = await createDryRun(this.deps.prisma, { actor: request.actor, reason, plan, filter });
     return { run, plan };
   }
 
   /**
-   * Starts a run and processes it to the end. Returns the finished run: COMPLETED, or FAILED with
-   * `error` (resumable with {@link InFlightMigration.resume}) when a batch fails: a failure is a
-   * state of the run, not an exception. Throws only if even that cannot be recorded (database
-   * down); the run then stays RUNNING, equally resumable.
+   * Records a run of the queued legacy orders submitted up to now (QUEUED, audited as
+   * `migration.start`) and hands it to the workers; returns at once. Follow it with
+   * {@link InFlightMigration.getRun}.
    * @throws DomainError REASON_REQUIRED, before anything is written
+   * @throws DomainError RUN_IN_PROGRESS when a migration is queued or running already
    * @throws RangeError for a batch size outside 1–1000
    */
   async start(request: StartRequest): Promise<MigrationRun> {
@@ -85,90 +74,49 @@ export class InFlightMigration {
     assertBatchSize(batchSize);
     const plan = await planInFlightMigration(this.deps.prisma);
     const filter = runFilter(plan.generatedAt, batchSize);
-    const run = await createRun(this.deps.prisma, {
-      actor: request.actor,
-      reason,
-      plan,
+    const run = await insertQueuedRun(this.deps.prisma, {
+      type: "IN_FLIGHT_MIGRATION",
       filter,
-      dryRun: false,
+      plan: planToJson(plan),
+      total: plan.toMove,
+      actor: request.actor,
+      ...(request.actorUserId ? { actorUserId: request.actorUserId } : {}),
+      reason,
+      auditAfter: { byStatus: plan.byStatus, filter },
     });
-    this.deps.logger.info({ runId: run.id, total: run.total }, "in-flight migration started");
-    return this.process(run);
+    await enqueueRun(this.deps.queues.runs, run.id, this.deps.logger);
+    this.deps.logger.info({ runId: run.id, total: run.total }, "in-flight migration queued");
+    return run;
   }
 
   /**
-   * Continues a RUNNING (its process died) or FAILED run from its cursor, with its own selection.
-   * A run in any other state is returned unchanged. Do not resume a run another process is still
-   * working on: both would be safe for the orders, but its counts would be off.
+   * Continues a FAILED run from its cursor, with its own selection (QUEUED again, audited as
+   * `migration.resume`), or gives an active run whose job went missing its job back. A finished
+   * run is returned unchanged.
    * @param by who resumes it, for the audit trail. @defaultValue the run's actor
-   * @throws DomainError MIGRATION_RUN_NOT_FOUND
+   * @throws DomainError MIGRATION_RUN_NOT_FOUND; RUN_IN_PROGRESS when another migration is active
    */
-  async resume(runId: string, by?: { actor: string }): Promise<MigrationRun> {
-    const run = await findRun(this.deps.prisma, runId);
-    const reopened = await reopenRun(this.deps.prisma, run, by?.actor ?? run.actor);
-    if (!reopened) return run;
-    this.deps.logger.info({ runId, cursor: reopened.cursor }, "in-flight migration resumed");
-    return this.process(reopened);
+  async resume(runId: string, by?: { actor: string; actorUserId?: string }): Promise<MigrationRun> {
+    const run = await findRun(this.deps.prisma, runId, "IN_FLIGHT_MIGRATION");
+    const who = { actor: by?.actor ?? run.actor, reason: run.reason, ...by };
+    const reopened = await reopenFailedRun(this.deps.prisma, run, who);
+    if (reopened.status === "QUEUED" || reopened.status === "RUNNING") {
+      await ensureRunJob(this.deps.queues.runs, runId);
+    }
+    return reopened;
   }
 
   /**
-   * A run with its progress (total, processed, moved, skipped, failed, cursor).
+   * A run with its progress (status, total, processed, moved, skipped, failed, cursor, error).
    * @throws DomainError MIGRATION_RUN_NOT_FOUND
    */
   getRun(runId: string): Promise<MigrationRun> {
-    return findRun(this.deps.prisma, runId);
+    return findRun(this.deps.prisma, runId, "IN_FLIGHT_MIGRATION");
   }
 
   /** The latest runs, dry runs included, newest first. */
   listRuns(take = 20): Promise<MigrationRun[]> {
-    return this.deps.prisma.migrationRun.findMany({
-      where: { type: "IN_FLIGHT_MIGRATION" },
-      orderBy: { createdAt: "desc" },
-      take: Math.max(1, Math.min(100, Math.floor(take))),
-    });
-  }
-
-  private async process(run: MigrationRun): Promise<MigrationRun> {
-    const { prisma, logger } = this.deps;
-    const context: BatchContext = { runId: run.id, actor: run.actor, reason: run.reason };
-    try {
-      const filter = RunFilterSchema.parse(run.filter);
-      let cursor = decodeCursor(run.cursor);
-      for (;;) {
-        const page = await prisma.legacyWorkOrder.findMany({
-          where: pageWhere(filter, cursor),
-          orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
-          select: { id: true, kind: true, priority: true, submittedAt: true },
-          take: filter.batchSize,
-        });
-        const last = page[page.length - 1];
-        if (!last) break;
-        cursor = { submittedAt: last.submittedAt, id: last.id };
-        const saved = encodeCursor(cursor);
-        const counts = await migrateBatch(this.deps, context, page, (tx, c) =>
-          tx.migrationRun.update({
-            where: { id: run.id },
-            data: {
-              processed: { increment: c.processed },
-              moved: { increment: c.moved },
-              skipped: { increment: c.skipped },
-              failed: { increment: c.failed },
-              cursor: saved,
-            },
-          }),
-        );
-        logger.debug({ runId: run.id, cursor: saved, ...counts }, "migration batch done");
-      }
-    } catch (error) {
-      logger.error({ err: error, runId: run.id }, "in-flight migration failed; resumable");
-      return endRun(prisma, run.id, error);
-    }
-    const finished = await endRun(prisma, run.id);
-    logger.info(
-      { runId: run.id, moved: finished.moved, skipped: finished.skipped },
-      "in-flight migration done",
-    );
-    return finished;
+    return listRuns(this.deps.prisma, { type: "IN_FLIGHT_MIGRATION", take });
   }
 }
 

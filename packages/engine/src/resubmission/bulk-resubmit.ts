@@ -1,174 +1,108 @@
-import { assertReason, DomainError } from "@qmc/core";
-import type { MigrationRun, Prisma, PrismaClient } from "@qmc/db";
-import type { QueueManager } from "../routing/queue-manager.ts";
-import { resubmitFromAudit } from "./resubmit.ts";
-
-/** Which submissions of the audit trail to re-submit. */
-export interface ResubmitFilter {
-  actor?: string;
-  kind?: string;
-  subjectId?: string;
-  from?: Date;
-  to?: Date;
-}
+import { assertReason } from "@qmc/core";
+import type { MigrationRun, PrismaClient } from "@qmc/db";
+import type { Logger } from "@qmc/runtime";
+import type { SystemQueues } from "../queues/system-queues.ts";
+import { enqueueRun, ensureRunJob } from "../runs/run-queue.ts";
+import { findRun, insertQueuedRun, reopenFailedRun } from "../runs/run-store.ts";
+import { type ResubmitFilter, storeBulkFilter, submissionsWhere } from "./bulk-resubmit-filter.ts";
 
 export interface BulkResubmitPlan {
+  /** Submissions a run would re-submit: primary orders only. */
   count: number;
+  /** Shadow copies' submissions the filter also matched, which are never re-submitted. */
+  excludedShadows: number;
   /** The newest event the plan covers: the run takes exactly these, not later ones. */
   upToId: bigint;
   sampleSubjectIds: string[];
 }
 
-function where(filter: ResubmitFilter, upToId: bigint, afterId?: bigint): Prisma.AuditEventWhereInput {
-  return {
-    // Submit events always carry the full submission.
-    action: "work_order.submit",
-    id: { lte: upToId, ...(afterId === undefined ? {} : { gt: afterId }) },
-    ...(filter.actor ? { actor: filter.actor } : {}),
-    ...(filter.subjectId ? { subjectId: filter.subjectId } : {}),
-    ...(filter.kind ? { submission: { path: ["kind"], equals: filter.kind } } : {}),
-    ...(filter.from || filter.to
-      ? { at: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
-      : {}),
-  };
-}
-
-/** The dry run: how many submissions the filter selects now, and up to which event. */
+/** The dry run: how many submissions the filter selects now, how many shadows it leaves out, up to which event. */
 export async function planBulkResubmit(
   prisma: PrismaClient,
   filter: ResubmitFilter,
 ): Promise<BulkResubmitPlan> {
   const newest = await prisma.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
   const upToId = newest?.id ?? 0n;
-  const [count, sample] = await Promise.all([
-    prisma.auditEvent.count({ where: where(filter, upToId) }),
+  const [count, excludedShadows, sample] = await Promise.all([
+    prisma.auditEvent.count({ where: submissionsWhere(filter, upToId, "primary") }),
+    prisma.auditEvent.count({ where: submissionsWhere(filter, upToId, "shadow") }),
     prisma.auditEvent.findMany({
-      where: where(filter, upToId),
+      where: submissionsWhere(filter, upToId, "primary"),
       orderBy: { id: "asc" },
       take: 20,
       select: { subjectId: true },
     }),
   ]);
-  return { count, upToId, sampleSubjectIds: sample.map((s) => s.subjectId) };
+  return { count, excludedShadows, upToId, sampleSubjectIds: sample.map((s) => s.subjectId) };
 }
 
 export interface BulkResubmitDeps {
   prisma: PrismaClient;
-  queueManager: QueueManager;
+  queues: SystemQueues;
+  logger: Logger;
+}
+
+export interface BulkResubmitRequest {
+  filter: ResubmitFilter;
+  /** From the dry run: the run takes the submissions up to this event, not later ones. */
+  upToId: bigint;
+  reason: string;
+  actor: string;
+  actorUserId?: string;
+  /** Submissions per batch and progress update (1–1000). @defaultValue 100 */
+  batchSize?: number;
 }
 
 /**
- * Re-submits every submission a plan selected, in batches, recording progress on a
- * MigrationRun (type BULK_RESUBMIT). Each order uses the key `bulk:<run>:<event>`, so a resumed
- * run never makes a second order for an event it already handled.
+ * Records a bulk re-submission as a background run (QUEUED, type BULK_RESUBMIT, audited as
+ * `bulk_resubmit.start`) and hands it to the workers; returns at once. A worker re-submits each
+ * selected primary submission with the key `bulk:<run>:<event>`, so a resumed or taken-over run
+ * never makes a second order for an event already handled. One bulk re-submission at a time.
+ * @throws DomainError REASON_REQUIRED; RUN_IN_PROGRESS when one is queued or running already
+ * @throws RangeError for a batch size outside 1–1000
  */
 export async function startBulkResubmit(
   deps: BulkResubmitDeps,
-  input: {
-    filter: ResubmitFilter;
-    upToId: bigint;
-    reason: string;
-    actor: string;
-    actorUserId?: string;
-    batchSize?: number;
-  },
+  input: BulkResubmitRequest,
 ): Promise<MigrationRun> {
   assertReason(input.reason);
-  const total = await deps.prisma.auditEvent.count({ where: where(input.filter, input.upToId) });
-  const run = await deps.prisma.migrationRun.create({
-    data: {
-      type: "BULK_RESUBMIT",
-      status: "RUNNING",
-      dryRun: false,
-      filter: { ...serializeFilter(input.filter), upToId: String(input.upToId) },
-      plan: { count: total },
-      total,
-      actor: input.actor,
-      reason: input.reason.trim(),
-      startedAt: new Date(),
-    },
+  const batchSize = input.batchSize ?? 100;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
+    throw new RangeError(`batchSize must be an integer from 1 to 1000 (got ${batchSize})`);
+  }
+  const [total, excludedShadows] = await Promise.all([
+    deps.prisma.auditEvent.count({ where: submissionsWhere(input.filter, input.upToId, "primary") }),
+    deps.prisma.auditEvent.count({ where: submissionsWhere(input.filter, input.upToId, "shadow") }),
+  ]);
+  const filter = storeBulkFilter(input.filter, input.upToId, batchSize, input.actorUserId);
+  const run = await insertQueuedRun(deps.prisma, {
+    type: "BULK_RESUBMIT",
+    filter,
+    plan: { count: total, excludedShadows },
+    total,
+    actor: input.actor,
+    ...(input.actorUserId ? { actorUserId: input.actorUserId } : {}),
+    reason: input.reason.trim(),
+    auditAfter: { filter, excludedShadows },
   });
-  return continueBulkResubmit(deps, run.id, input.actorUserId, input.batchSize);
+  await enqueueRun(deps.queues.runs, run.id, deps.logger);
+  deps.logger.info({ runId: run.id, total, excludedShadows }, "bulk resubmission queued");
+  return run;
 }
 
-export async function continueBulkResubmit(
+/**
+ * Continues a FAILED bulk run from its cursor (QUEUED again, audited as `bulk_resubmit.resume`),
+ * or gives an active one whose job went missing its job back. A finished run is returned as is.
+ * @throws DomainError MIGRATION_RUN_NOT_FOUND; RUN_IN_PROGRESS when another one is active
+ */
+export async function resumeBulkResubmit(
   deps: BulkResubmitDeps,
   runId: string,
-  actorUserId?: string,
-  batchSize = 100,
+  by: { actor: string; actorUserId?: string },
 ): Promise<MigrationRun> {
-  const run = await deps.prisma.migrationRun.findUnique({ where: { id: runId } });
-  if (run?.type !== "BULK_RESUBMIT") {
-    throw new DomainError("MIGRATION_RUN_NOT_FOUND", `No bulk resubmission run ${runId}.`, { runId });
-  }
-  if (run.status === "COMPLETED") return run;
-  const stored = run.filter as ReturnType<typeof serializeFilter> & { upToId: string };
-  const filter = deserializeFilter(stored);
-  const upToId = BigInt(stored.upToId);
-  let cursor = run.cursor ? BigInt(run.cursor) : undefined;
-  await deps.prisma.migrationRun.update({ where: { id: runId }, data: { status: "RUNNING", error: null } });
-  try {
-    for (;;) {
-      const events = await deps.prisma.auditEvent.findMany({
-        where: where(filter, upToId, cursor),
-        orderBy: { id: "asc" },
-        take: batchSize,
-        select: { id: true },
-      });
-      if (!events.length) break;
-      let moved = 0;
-      let skipped = 0;
-      for (const event of events) {
-        const result = await resubmitFromAudit(deps.prisma, deps.queueManager, {
-          auditEventId: event.id,
-          idempotencyKey: `bulk:${runId}:${event.id}`,
-          reason: run.reason,
-          actor: run.actor,
-          ...(actorUserId ? { actorUserId } : {}),
-        });
-        if (result.duplicate) skipped++;
-        else moved++;
-      }
-      cursor = events[events.length - 1]?.id;
-      await deps.prisma.migrationRun.update({
-        where: { id: runId },
-        data: {
-          processed: { increment: events.length },
-          moved: { increment: moved },
-          skipped: { increment: skipped },
-          cursor: String(cursor),
-        },
-      });
-    }
-    return await deps.prisma.migrationRun.update({
-      where: { id: runId },
-      data: { status: "COMPLETED", finishedAt: new Date() },
-    });
-  } catch (error) {
-    await deps.prisma.migrationRun.update({
-      where: { id: runId },
-      data: { status: "FAILED", error: (error as Error).message.slice(0, 1000) },
-    });
-    throw error;
-  }
-}
-
-function serializeFilter(filter: ResubmitFilter) {
-  return {
-    ...(filter.actor ? { actor: filter.actor } : {}),
-    ...(filter.kind ? { kind: filter.kind } : {}),
-    ...(filter.subjectId ? { subjectId: filter.subjectId } : {}),
-    ...(filter.from ? { from: filter.from.toISOString() } : {}),
-    ...(filter.to ? { to: filter.to.toISOString() } : {}),
-  };
-}
-
-function deserializeFilter(stored: ReturnType<typeof serializeFilter>): ResubmitFilter {
-  return {
-    ...(stored.actor ? { actor: stored.actor } : {}),
-    ...(stored.kind ? { kind: stored.kind } : {}),
-    ...(stored.subjectId ? { subjectId: stored.subjectId } : {}),
-    ...(stored.from ? { from: new Date(stored.from) } : {}),
-    ...(stored.to ? { to: new Date(stored.to) } : {}),
-  };
+  const run = await findRun(deps.prisma, runId, "BULK_RESUBMIT");
+  const reopened = await reopenFailedRun(deps.prisma, run, { ...by, reason: run.reason });
+  if (reopened.status === "QUEUED" || reopened.status === "RUNNING")
+    await ensureRunJob(deps.queues.runs, runId);
+  return reopened;
 }

@@ -17,6 +17,11 @@ export interface ResubmitRequest {
   reason: string;
   actor: string;
   actorUserId?: string;
+  /**
+   * Take over a use of the key that made no order yet at once, instead of after a minute. Only for
+   * a caller that knows no one else is using the key now (a bulk run's worker holding its run).
+   */
+  reclaimUnsettledKey?: boolean;
 }
 
 export interface ResubmitResult extends Pick<RoutedSubmission, "id" | "system"> {
@@ -32,6 +37,7 @@ const ABANDONED_KEY_MS = 60_000;
  * Re-submits a work order from the audit trail (the plan's "Data Recovery"): the new order is
  * routed by today's config, linked to the original (`resubmittedFromId`) and audited with the
  * reason. Works even when the original order's row is gone: the audit event holds the submission.
+ * A shadow copy's submission is refused: a shadow re-run as a real order would act twice.
  */
 export async function resubmitFromAudit(
   prisma: PrismaClient,
@@ -48,7 +54,18 @@ export async function resubmitFromAudit(
       { auditEventId: String(request.auditEventId) },
     );
   }
-  const existing = await claimKey(prisma, request.idempotencyKey);
+  if (isShadowSubmission(event.after)) {
+    throw new DomainError(
+      "AUDIT_EVENT_NOT_RESUBMITTABLE",
+      `Audit event ${request.auditEventId} is the submission of a shadow copy, which is never re-submitted; re-submit its primary order's event.`,
+      { auditEventId: String(request.auditEventId), shadow: true },
+    );
+  }
+  const existing = await claimKey(
+    prisma,
+    request.idempotencyKey,
+    request.reclaimUnsettledKey ? 0 : ABANDONED_KEY_MS,
+  );
   if (existing)
     return {
       id: existing.workOrderId,
@@ -95,8 +112,13 @@ export async function resubmitFromAudit(
   }
 }
 
+/** The submit path writes `after.role` on every submit event; a shadow's is "SHADOW". */
+function isShadowSubmission(after: unknown): boolean {
+  return typeof after === "object" && after !== null && (after as { role?: unknown }).role === "SHADOW";
+}
+
 /** Claims the key for a new order; returns the order an earlier use of it made, if any. */
-async function claimKey(prisma: PrismaClient, key: string) {
+async function claimKey(prisma: PrismaClient, key: string, abandonedAfterMs: number) {
   for (let tries = 0; tries < 2; tries++) {
     try {
       await prisma.idempotencyKey.create({ data: { key, workOrderId: "", system: "NEW" } });
@@ -107,7 +129,7 @@ async function claimKey(prisma: PrismaClient, key: string) {
     const found = await prisma.idempotencyKey.findUniqueOrThrow({ where: { key } });
     const settled = found.workOrderId !== "" && (await orderExists(prisma, found.workOrderId));
     if (settled) return found;
-    if (Date.now() - found.createdAt.getTime() < ABANDONED_KEY_MS) {
+    if (Date.now() - found.createdAt.getTime() < abandonedAfterMs) {
       throw new DomainError(
         "IDEMPOTENCY_KEY_IN_USE",
         `A resubmission with key ${key} is in progress; try again in a moment.`,

@@ -2,6 +2,7 @@ import { connectRedis, createRedisConnection } from "@qmc/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveConfig } from "../config/live-config.ts";
 import { createEngineHarness, type EngineHarness, waitForTerminal } from "../testing/engine-harness.ts";
+import { legacyHistory } from "../testing/order-history.ts";
 import { checkRetirement, retireLegacy, unretireLegacy } from "./legacy-retirement.ts";
 
 let h: EngineHarness;
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 describe("legacy retirement", () => {
-  it("lists every unmet condition, then retires, and workers stop taking legacy jobs until it is undone", async () => {
+  it("lists every unmet condition, then retires, and the legacy queue is paused for every worker until it is undone", async () => {
     const engine = await h.startEngine();
     const open = await h.db.prisma.gateDecision.create({
       data: {
@@ -50,23 +51,29 @@ describe("legacy retirement", () => {
       { useNewQueueSystem: true, newQueueRolloutPercent: 100 },
       { ...who, reason: "all in" },
     );
+    // Retired through the config alone: the worker, seeing it, pauses the legacy queue in Redis,
+    // the decision every legacy worker obeys (one starting later included).
+    expect(await h.queues.legacy.isPaused()).toBe(false);
     const retired = await retireLegacy(h.db.prisma, config, who);
     expect(retired.legacyRetired).toBe(true);
-    await expect.poll(() => engine.liveConfig.current().legacyRetired, { timeout: 2000 }).toBe(true);
+    await expect.poll(() => h.queues.legacy.isPaused(), { timeout: 2000 }).toBe(true);
+    expect(engine.liveConfig.current().legacyRetired).toBe(true);
 
-    // A straggler pushed straight onto the legacy queue is not taken by a retired legacy system.
+    // A straggler pushed straight onto the legacy queue is parked in the paused queue, where no
+    // worker can take it: its job waits and legacy never touched the order.
     const straggler = await h.submitter.submit({
       kind: "synthetic",
       payload: {},
       system: "LEGACY",
       actor: "t",
     });
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(
-      (await h.db.prisma.legacyWorkOrder.findUniqueOrThrow({ where: { id: straggler.id } })).status,
-    ).toBe("queued");
+    expect(["waiting", "prioritized"]).toContain(await h.queues.legacy.getJobState(straggler.id));
+    expect(await h.queues.legacy.getJobCounts("active")).toEqual({ active: 0 });
+    expect(await legacyHistory(h.db, straggler.id)).toEqual(["queued"]);
 
+    // Undone through the config alone too: the worker resumes the queue and legacy runs it.
     await unretireLegacy(config, { ...who, reason: "undo" });
+    await expect.poll(() => h.queues.legacy.isPaused(), { timeout: 2000 }).toBe(false);
     await waitForTerminal(h.db, [straggler.id], 10_000);
     expect(
       (await h.db.prisma.legacyWorkOrder.findUniqueOrThrow({ where: { id: straggler.id } })).status,

@@ -1,7 +1,9 @@
 import { assertReason, DomainError } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
+import type { Queue } from "bullmq";
 import type { QueueConfigVersion } from "../config/config-store.ts";
 import type { LiveConfig } from "../config/live-config.ts";
+import { applyRetirementToLegacyQueue } from "./legacy-queue-pause.ts";
 
 export interface RetirementCheck {
   allowed: boolean;
@@ -35,11 +37,15 @@ export async function checkRetirement(
   return { allowed: blockers.length === 0, blockers };
 }
 
-/** Retires legacy: routing is fixed to the new system and workers stop the legacy processor. */
+/**
+ * Retires legacy: routing is fixed to the new system, the legacy queue is paused (when given) and
+ * workers stop the legacy processor.
+ */
 export async function retireLegacy(
   prisma: PrismaClient,
   liveConfig: LiveConfig,
   who: { actor: string; actorUserId?: string; reason: string },
+  legacyQueue?: Pick<Queue, "pause" | "resume">,
 ): Promise<QueueConfigVersion> {
   assertReason(who.reason);
   const current = liveConfig.current();
@@ -53,16 +59,19 @@ export async function retireLegacy(
       },
     );
   }
-  return liveConfig.change(
+  const retired = await liveConfig.change(
     { legacyRetired: true },
     { ...who, action: "legacy.retire", expectedVersion: current.version },
   );
+  if (legacyQueue) await applyRetirementToLegacyQueue(legacyQueue, true);
+  return retired;
 }
 
 /** Undoes a retirement (admin, with a reason): routing follows the switch and percent again. */
 export async function unretireLegacy(
   liveConfig: LiveConfig,
   who: { actor: string; actorUserId?: string; reason: string },
+  legacyQueue?: Pick<Queue, "pause" | "resume">,
 ): Promise<QueueConfigVersion> {
   assertReason(who.reason);
   if (!liveConfig.current().legacyRetired) {
@@ -70,5 +79,7 @@ export async function unretireLegacy(
       blockers: [],
     });
   }
-  return liveConfig.change({ legacyRetired: false }, { ...who, action: "legacy.unretire" });
+  const restored = await liveConfig.change({ legacyRetired: false }, { ...who, action: "legacy.unretire" });
+  if (legacyQueue) await applyRetirementToLegacyQueue(legacyQueue, false);
+  return restored;
 }

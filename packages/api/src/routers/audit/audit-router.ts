@@ -1,8 +1,10 @@
-import { continueBulkResubmit, planBulkResubmit, resubmitFromAudit, startBulkResubmit } from "@qmc/engine";
+import { planBulkResubmit, resubmitFromAudit, resumeBulkResubmit, startBulkResubmit } from "@qmc/engine";
 import { z } from "zod";
 import { int64Id } from "../../schemas/input-schemas.ts";
-import { ZAuditEvent, ZMigrationRun } from "../../schemas/model-schemas.ts";
+import { ZAuditEvent } from "../../schemas/model-schemas.ts";
+import type { ApiServices } from "../../services.ts";
 import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
+import { ZBackgroundRun, ZRunId, ZRunStarted } from "../migration/run-schemas.ts";
 
 const ZAuditEventId = int64Id("an audit event id");
 
@@ -21,6 +23,10 @@ export const ZResubmitFilter = z.object({
   from: z.date().optional(),
   to: z.date().optional(),
 });
+
+function bulkDeps({ services }: { services: ApiServices }) {
+  return { prisma: services.prisma, queues: services.queues, logger: services.logger };
+}
 
 export const auditRouter = createTRPCRouter({
   /** Newest first; `cursor` is the last id of the previous page. */
@@ -72,33 +78,54 @@ export const auditRouter = createTRPCRouter({
       }),
     ),
 
-  /** Dry run of a bulk resubmission: how many, up to which event. */
+  /**
+   * Dry run of a bulk resubmission: how many primary submissions, up to which event, and how many
+   * shadow copies' submissions the filter matched that are left out (shadows are never re-submitted).
+   */
   bulkResubmitPlan: operatorProcedure
     .input(ZResubmitFilter)
-    .output(z.object({ count: z.number().int(), upToId: z.string(), sampleSubjectIds: z.array(z.string()) }))
+    .output(
+      z.object({
+        count: z.number().int(),
+        excludedShadows: z.number().int(),
+        upToId: z.string(),
+        sampleSubjectIds: z.array(z.string()),
+      }),
+    )
     .query(async ({ ctx, input }) => {
       const plan = await planBulkResubmit(ctx.services.prisma, input);
       return { ...plan, upToId: String(plan.upToId) };
     }),
 
+  /**
+   * Starts the bulk resubmission of the plan's submissions as a background run executed by a
+   * worker; answers at once with its id (follow it with `migration.status`, stop it with
+   * `migration.cancel`). One at a time: RUN_IN_PROGRESS names the active one.
+   */
   bulkResubmit: operatorProcedure
-    .input(z.object({ filter: ZResubmitFilter, upToId: ZAuditEventId, reason: ZReason }))
-    .output(ZMigrationRun)
-    .mutation(({ ctx, input }) =>
-      startBulkResubmit(
-        { prisma: ctx.services.prisma, queueManager: ctx.services.queueManager },
-        { filter: input.filter, upToId: BigInt(input.upToId), reason: input.reason, ...actorOf(ctx.user) },
-      ),
-    ),
+    .input(
+      z.object({
+        filter: ZResubmitFilter,
+        upToId: ZAuditEventId,
+        reason: ZReason,
+        batchSize: z.number().int().min(1).max(1000).default(100),
+      }),
+    )
+    .output(ZRunStarted)
+    .mutation(async ({ ctx, input }) => {
+      const run = await startBulkResubmit(bulkDeps(ctx), {
+        filter: input.filter,
+        upToId: BigInt(input.upToId),
+        reason: input.reason,
+        batchSize: input.batchSize,
+        ...actorOf(ctx.user),
+      });
+      return { runId: run.id };
+    }),
 
+  /** Continues a FAILED bulk resubmission from where it stopped; a finished one is returned as is. */
   resumeBulkResubmit: operatorProcedure
-    .input(z.object({ runId: z.string().uuid() }))
-    .output(ZMigrationRun)
-    .mutation(({ ctx, input }) =>
-      continueBulkResubmit(
-        { prisma: ctx.services.prisma, queueManager: ctx.services.queueManager },
-        input.runId,
-        ctx.user.id,
-      ),
-    ),
+    .input(ZRunId)
+    .output(ZBackgroundRun)
+    .mutation(({ ctx, input }) => resumeBulkResubmit(bulkDeps(ctx), input.runId, actorOf(ctx.user))),
 });

@@ -1,12 +1,15 @@
 import {
   checkRetirement,
+  findRun,
   InFlightMigration,
+  listRuns,
   planInFlightMigration,
+  requestCancel,
   retireLegacy,
   unretireLegacy,
 } from "@qmc/engine";
 import { z } from "zod";
-import { ZInFlightPlan, ZMigrationRun, ZQueueConfigView } from "../../schemas/model-schemas.ts";
+import { ZInFlightPlan, ZQueueConfigView } from "../../schemas/model-schemas.ts";
 import type { ApiServices } from "../../services.ts";
 import {
   actorOf,
@@ -16,6 +19,7 @@ import {
   viewerProcedure,
   ZReason,
 } from "../../trpc.ts";
+import { ZBackgroundRun, ZRunId, ZRunStarted } from "./run-schemas.ts";
 
 function migration({ services }: { services: ApiServices }) {
   return new InFlightMigration({ prisma: services.prisma, queues: services.queues, logger: services.logger });
@@ -30,31 +34,67 @@ export const migrationRouter = createTRPCRouter({
     .output(ZInFlightPlan)
     .query(({ ctx, input }) => planInFlightMigration(ctx.services.prisma, { sampleSize: input.sampleSize })),
 
-  /** Records a dry run (counts and ids) so the real run can be compared with it. */
+  /** Records a dry run (counts and ids) so the real run can be compared with it. Synchronous: it only counts. */
   dryRun: operatorProcedure
     .input(z.object({ reason: ZReason }))
-    .output(z.object({ run: ZMigrationRun, plan: ZInFlightPlan }))
+    .output(z.object({ run: ZBackgroundRun, plan: ZInFlightPlan }))
     .mutation(({ ctx, input }) => migration(ctx).dryRun({ actor: ctx.user.email, reason: input.reason })),
 
-  /** Moves queued legacy orders to the new system; idempotent and resumable. */
+  /**
+   * Starts moving queued legacy orders to the new system as a background run, executed by a
+   * worker; answers at once with its id (follow it with `status`). One migration at a time:
+   * RUN_IN_PROGRESS names the active one.
+   */
   run: operatorProcedure
     .input(z.object({ reason: ZReason, batchSize: z.number().int().min(1).max(1000).default(200) }))
-    .output(ZMigrationRun)
-    .mutation(({ ctx, input }) =>
-      migration(ctx).start({ actor: ctx.user.email, reason: input.reason, batchSize: input.batchSize }),
+    .output(ZRunStarted)
+    .mutation(async ({ ctx, input }) => {
+      const run = await migration(ctx).start({
+        ...actorOf(ctx.user),
+        reason: input.reason,
+        batchSize: input.batchSize,
+      });
+      return { runId: run.id };
+    }),
+
+  /** Continues a FAILED migration from where it stopped (or re-queues an active one that lost its job). */
+  resume: operatorProcedure
+    .input(ZRunId)
+    .output(ZBackgroundRun)
+    .mutation(({ ctx, input }) => migration(ctx).resume(input.runId, actorOf(ctx.user))),
+
+  /** Progress of any background run: in-flight migration or bulk re-submission. */
+  status: viewerProcedure
+    .input(ZRunId)
+    .output(ZBackgroundRun)
+    .query(({ ctx, input }) => findRun(ctx.services.prisma, input.runId)),
+
+  /** The latest background runs (dry runs included), newest first; all kinds unless `type` is given. */
+  runs: viewerProcedure
+    .input(
+      z
+        .object({
+          type: z.enum(["IN_FLIGHT_MIGRATION", "BULK_RESUBMIT"]).optional(),
+          limit: z.number().int().min(1).max(100).default(20),
+        })
+        .default({ limit: 20 }),
+    )
+    .output(z.array(ZBackgroundRun))
+    .query(({ ctx, input }) =>
+      listRuns(ctx.services.prisma, { take: input.limit, ...(input.type ? { type: input.type } : {}) }),
     ),
 
-  resume: operatorProcedure
-    .input(z.object({ runId: z.string().uuid() }))
-    .output(ZMigrationRun)
-    .mutation(({ ctx, input }) => migration(ctx).resume(input.runId, { actor: ctx.user.email })),
-
-  status: viewerProcedure
-    .input(z.object({ runId: z.string().uuid() }))
-    .output(ZMigrationRun)
-    .query(({ ctx, input }) => migration(ctx).getRun(input.runId)),
-
-  runs: viewerProcedure.output(z.array(ZMigrationRun)).query(({ ctx }) => migration(ctx).listRuns(20)),
+  /**
+   * Stops a background run of either kind: at once if no worker has it yet, else between two
+   * batches (its status turns CANCELLED; orders not reached stay as they are). RUN_NOT_ACTIVE when
+   * it has ended already.
+   */
+  cancel: operatorProcedure
+    .input(ZRunId.extend({ reason: ZReason }))
+    .output(ZBackgroundRun)
+    .mutation(({ ctx, input }) =>
+      requestCancel(ctx.services.prisma, input.runId, { ...actorOf(ctx.user), reason: input.reason }),
+    ),
 
   /** Whether Phase 4 may happen now, and what stands in the way. */
   retirementCheck: viewerProcedure
@@ -65,16 +105,22 @@ export const migrationRouter = createTRPCRouter({
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
     .mutation(({ ctx, input }) =>
-      retireLegacy(ctx.services.prisma, ctx.services.liveConfig, {
-        ...actorOf(ctx.user),
-        reason: input.reason,
-      }),
+      retireLegacy(
+        ctx.services.prisma,
+        ctx.services.liveConfig,
+        { ...actorOf(ctx.user), reason: input.reason },
+        ctx.services.queues.legacy,
+      ),
     ),
 
   unretire: adminProcedure
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
     .mutation(({ ctx, input }) =>
-      unretireLegacy(ctx.services.liveConfig, { ...actorOf(ctx.user), reason: input.reason }),
+      unretireLegacy(
+        ctx.services.liveConfig,
+        { ...actorOf(ctx.user), reason: input.reason },
+        ctx.services.queues.legacy,
+      ),
     ),
 });

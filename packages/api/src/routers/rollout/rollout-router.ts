@@ -1,5 +1,5 @@
 import { planConfigChange, previewRouteChange, type QueueConfigChange, toRoutingConfig } from "@qmc/core";
-import { configHistory, type QueueConfigVersion } from "@qmc/engine";
+import { configHistory, type QueueConfigVersion, rollBack } from "@qmc/engine";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/index.ts";
 import { ZOptionalFlag } from "../../schemas/input-schemas.ts";
@@ -74,13 +74,18 @@ export const rolloutRouter = createTRPCRouter({
       return view(next, ctx.user.role === "ADMIN");
     }),
 
-  /** One step back to safety: every new order goes to legacy; orders already in the new system finish there. */
+  /**
+   * One step back to safety: every new order goes to legacy; orders already in the new system
+   * finish there. Refused with LEGACY_RETIRED (nothing written) once legacy is retired: it could
+   * not send anything to legacy; an admin un-retires first.
+   */
   rollback: operatorProcedure
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
-    .mutation(({ ctx, input }) =>
-      changeAs(ctx, { useNewQueueSystem: false }, input.reason, "config.rollback"),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const next = await rollBack(ctx.services.liveConfig, { ...actorOf(ctx.user), reason: input.reason });
+      return view(next, ctx.user.role === "ADMIN");
+    }),
 
   /** Lifts a pause set by a health gate, so the percent may rise again. */
   resume: operatorProcedure

@@ -1,0 +1,147 @@
+import { InFlightMigration } from "@qmc/engine";
+import { createEngineHarness, type EngineHarness, pollUntil } from "@qmc/engine/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type SpawnedWorker, spawnWorker } from "./testing/spawn-worker.ts";
+
+/**
+ * A background run survives the death of the worker process running it: a real worker is
+ * SIGKILLed in the middle of an in-flight migration (held there by a row lock the test owns, so
+ * "the middle" is a state it sees), and another worker takes the run over and finishes it.
+ */
+let h: EngineHarness;
+const workers: SpawnedWorker[] = [];
+
+beforeAll(async () => {
+  h = await createEngineHarness("worker_runs", 8);
+});
+afterEach(async () => {
+  for (const w of workers.splice(0)) {
+    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+    await w.exited;
+  }
+});
+afterAll(() => h.close());
+
+function start(workerId: string): SpawnedWorker {
+  const worker = spawnWorker({
+    DATABASE_URL: h.db.url,
+    QUEUE_PREFIX: h.prefix,
+    WORKER_ID: workerId,
+    WORKER_SYSTEMS: "new",
+    LOCK_DURATION_MS: "1500",
+    STALLED_INTERVAL_MS: "500",
+    HEARTBEAT_INTERVAL_MS: "300",
+    WORKER_STALE_AFTER_MS: "1200",
+    RECONCILE_INTERVAL_MS: "500",
+    RECONCILE_GRACE_MS: "1000",
+  });
+  workers.push(worker);
+  return worker;
+}
+
+/** Locks a legacy order's row until released: the batch that moves it waits on the lock. */
+async function holdRow(id: string): Promise<() => Promise<void>> {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const held = h.db.prisma.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "LegacyWorkOrder" WHERE id = ${id} FOR UPDATE`;
+      locked();
+      await gate;
+    },
+    { timeout: 60_000 },
+  );
+  await isLocked;
+  return async () => {
+    release();
+    await held;
+  };
+}
+
+describe("background runs in worker processes", () => {
+  it("a worker SIGKILLed mid-run: another worker takes the run over from its cursor, every order moved exactly once", async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `killed-run-${String(i).padStart(2, "0")}`);
+    await h.submitter.submitMany(
+      ids.map((id) => ({
+        id,
+        kind: "synthetic",
+        payload: { durationMs: 5 },
+        system: "LEGACY" as const,
+        actor: "t",
+      })),
+    );
+    const release = await holdRow(ids[12] ?? ""); // same submission time: the run takes them by id
+    const migration = new InFlightMigration({
+      prisma: h.db.prisma,
+      queues: h.queues,
+      logger: h.resources.logger,
+    });
+    const run = await migration.start({ actor: "operator@example.com", reason: "move them", batchSize: 5 });
+
+    const first = start("run-worker-1");
+    await pollUntil(
+      async () => {
+        const [current, waiting] = await Promise.all([
+          migration.getRun(run.id),
+          h.db.prisma.$queryRaw<[{ n: bigint }]>`
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        ]);
+        return { status: current.status, processed: current.processed, waiting: Number(waiting[0].n) };
+      },
+      (s) => s.status === "RUNNING" && s.processed === 10 && s.waiting > 0,
+      30_000,
+    );
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBe("SIGKILL");
+    // The dead worker's batch gets its lock now, and is rolled back: its client is gone.
+    await release();
+
+    start("run-worker-2");
+    const ended = await pollUntil(
+      () => migration.getRun(run.id),
+      (r) => r.status !== "RUNNING" && r.status !== "QUEUED",
+      45_000,
+    );
+    expect(ended).toMatchObject({
+      status: "COMPLETED",
+      total: 30,
+      processed: 30,
+      moved: 30,
+      skipped: 0,
+      failed: 0,
+      ownerWorkerId: "run-worker-2",
+    });
+    const [submits, migrated, orders] = await Promise.all([
+      h.db.prisma.stateTransition.groupBy({
+        by: ["workOrderId"],
+        where: { workOrderId: { in: ids }, event: "SUBMIT" },
+        _count: true,
+      }),
+      h.db.prisma.auditEvent.groupBy({
+        by: ["subjectId"],
+        where: { subjectId: { in: ids }, action: "work_order.migrate" },
+        _count: true,
+      }),
+      h.db.prisma.workOrder.findMany({ where: { id: { in: ids } } }),
+    ]);
+    expect(submits.map((s) => s._count)).toEqual(ids.map(() => 1));
+    expect(migrated.map((s) => s._count)).toEqual(ids.map(() => 1));
+    expect(orders.every((o) => o.migrated)).toBe(true);
+    const actions = await h.db.prisma.auditEvent.findMany({
+      where: { subjectId: run.id },
+      orderBy: { id: "asc" },
+    });
+    expect(actions.map((a) => [a.action, a.actor])).toEqual([
+      ["migration.start", "operator@example.com"],
+      ["migration.takeover", "worker:run-worker-2"],
+      ["migration.finish", "operator@example.com"],
+    ]);
+  }, 90_000);
+});
