@@ -72,6 +72,30 @@ describe("qmc, the CLI over the typed tRPC client", () => {
     expect(JSON.parse(second.stdout)).toMatchObject({ duplicate: true });
   }, 30_000);
 
+  it("migrate starts a background run on a worker and follows its progress to the end", async () => {
+    const api = h.client(h.web, operator);
+    const orders = await Promise.all(
+      Array.from({ length: 3 }, () => api.workOrders.submit.mutate({ kind: "synthetic", payload: {} })),
+    );
+    expect(orders.every((o) => o.system === "LEGACY")).toBe(true);
+    await h.engine.startEngine({ systems: [] });
+
+    const migrate = await qmc(["migrate", "--reason", "move them", "--json"]);
+    expect(migrate.code).toBe(0);
+    const run = JSON.parse(migrate.stdout);
+    expect(run).toMatchObject({ type: "IN_FLIGHT_MIGRATION", status: "COMPLETED", processed: run.total });
+    expect(run.moved).toBeGreaterThanOrEqual(3);
+    expect(migrate.stderr).toMatch(new RegExp(`run ${run.id}: COMPLETED ${run.total}/${run.total}`));
+    const moved = await h.engine.db.prisma.workOrder.count({
+      where: { id: { in: orders.map((o) => o.id) } },
+    });
+    expect(moved).toBe(3);
+
+    const late = await qmc(["cancel", "--run", run.id, "--reason", "too late"]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/RUN_NOT_ACTIVE/);
+  }, 30_000);
+
   it("reports refusals with the API's code (exit 1) and bad usage with help (exit 2)", async () => {
     const anonymous = await qmc(["status"], "");
     expect(anonymous.code).toBe(1);

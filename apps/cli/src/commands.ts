@@ -3,6 +3,14 @@ import type { TRPCClient } from "@trpc/client";
 
 type Client = TRPCClient<AppRouter>;
 export type Flags = Record<string, string | boolean | undefined>;
+type Run = Awaited<ReturnType<Client["migration"]["status"]["query"]>>;
+
+/** Where a command reports while it waits (stderr in the terminal), and how often it polls. */
+export interface CommandIo {
+  progress(line: string): void;
+  /** @defaultValue 500 */
+  pollMs?: number;
+}
 
 export const USAGE = `qmc — the queue migration control plane from a terminal
 
@@ -10,13 +18,21 @@ export const USAGE = `qmc — the queue migration control plane from a terminal
   qmc rollout set [--percent N] [--on | --off] [--shadow on|off] --reason "…"
   qmc rollback --reason "…"
   qmc migrate --dry-run --reason "…"
-  qmc migrate --reason "…"
+  qmc migrate --reason "…"          starts the run on a worker and follows it to the end
+  qmc cancel --run <runId> --reason "…"
   qmc resubmit --event <auditEventId> --key <idempotencyKey> --reason "…"
 
   --json   print the API's answer as JSON
 Environment: QMC_URL (default http://127.0.0.1:3000/api/trpc), QMC_TOKEN (an API token: qmc_…)`;
 
 export class UsageError extends Error {}
+
+/** A background run that ended FAILED or CANCELLED: printed, and the exit code says so. */
+export class RunNotCompleted extends Error {
+  constructor(readonly run: Run) {
+    super(`run ${run.id} ended ${run.status}${run.error ? `: ${run.error}` : ""}`);
+  }
+}
 
 function reason(flags: Flags): string {
   if (typeof flags.reason !== "string")
@@ -33,8 +49,30 @@ function percent(flags: Flags): number | undefined {
   return value;
 }
 
+/**
+ * Polls a background run until it ends, reporting each change of its progress.
+ * @throws RunNotCompleted when it ends FAILED or CANCELLED
+ */
+async function followRun(client: Client, runId: string, io: CommandIo): Promise<Run> {
+  let last = "";
+  for (;;) {
+    const run = await client.migration.status.query({ runId });
+    const line = `run ${run.id}: ${run.status} ${run.processed}/${run.total} (moved ${run.moved}, skipped ${run.skipped}, failed ${run.failed})`;
+    if (line !== last) io.progress(line);
+    last = line;
+    if (run.status === "COMPLETED") return run;
+    if (run.status !== "QUEUED" && run.status !== "RUNNING") throw new RunNotCompleted(run);
+    await new Promise((resolve) => setTimeout(resolve, io.pollMs ?? 500));
+  }
+}
+
 /** Runs one command; returns what to print. */
-export async function runCommand(client: Client, args: string[], flags: Flags): Promise<unknown> {
+export async function runCommand(
+  client: Client,
+  args: string[],
+  flags: Flags,
+  io: CommandIo = { progress: () => {} },
+): Promise<unknown> {
   const [command, sub] = args;
   switch (command) {
     case "status": {
@@ -60,10 +98,16 @@ export async function runCommand(client: Client, args: string[], flags: Flags): 
     }
     case "rollback":
       return client.rollout.rollback.mutate({ reason: reason(flags) });
-    case "migrate":
-      return flags["dry-run"]
-        ? client.migration.dryRun.mutate({ reason: reason(flags) })
-        : client.migration.run.mutate({ reason: reason(flags) });
+    case "migrate": {
+      if (flags["dry-run"]) return client.migration.dryRun.mutate({ reason: reason(flags) });
+      // The run is a worker's job: the API answers with its id at once, the CLI follows it.
+      const { runId } = await client.migration.run.mutate({ reason: reason(flags) });
+      return followRun(client, runId, io);
+    }
+    case "cancel": {
+      if (typeof flags.run !== "string") throw new UsageError('usage: qmc cancel --run <runId> --reason "…"');
+      return client.migration.cancel.mutate({ runId: flags.run, reason: reason(flags) });
+    }
     case "resubmit": {
       if (typeof flags.event !== "string" || typeof flags.key !== "string") {
         throw new UsageError("usage: qmc resubmit --event <auditEventId> --key <idempotencyKey> --reason …");

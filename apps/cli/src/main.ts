@@ -3,9 +3,9 @@ import { parseArgs } from "node:util";
 import type { AppRouter } from "@qmc/api";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
-import { runCommand, USAGE, UsageError } from "./commands.ts";
+import { RunNotCompleted, runCommand, USAGE, UsageError } from "./commands.ts";
 
-/** Exit codes: 0 done, 1 the API refused (its code is printed), 2 bad usage. */
+/** Exit codes: 0 done, 1 the API refused (its code is printed) or a run did not complete, 2 bad usage. */
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -18,6 +18,7 @@ async function main(): Promise<number> {
       "dry-run": { type: "boolean" },
       event: { type: "string" },
       key: { type: "string" },
+      run: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -38,10 +39,17 @@ async function main(): Promise<number> {
     ],
   });
   try {
-    const result = await runCommand(client, positionals, values);
+    const result = await runCommand(client, positionals, values, {
+      progress: (line) => console.error(line),
+    });
     console.log(values.json ? JSON.stringify(result, null, 2) : summarize(result));
     return 0;
   } catch (error) {
+    if (error instanceof RunNotCompleted) {
+      console.log(values.json ? JSON.stringify(error.run, null, 2) : summarize(error.run));
+      console.error(`qmc: ${error.message}`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       console.error(error.message);
       return 2;
