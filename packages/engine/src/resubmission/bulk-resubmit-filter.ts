@@ -1,4 +1,4 @@
-import type { Prisma } from "@qmc/db";
+import { Prisma } from "@qmc/db";
 import { z } from "zod";
 
 /** Which submissions of the audit trail to re-submit. */
@@ -22,13 +22,17 @@ export function submissionsWhere(
   copies: "primary" | "shadow",
   afterId?: bigint,
 ): Prisma.AuditEventWhereInput {
-  // The submit path writes `after.role` on every submit event; a shadow's is "SHADOW".
+  // The submit path writes `after.role` on every submit event; a shadow's is "SHADOW". An event
+  // without a role is a primary's: `NOT` alone would drop it (SQL's NULL), hence the OR.
   const shadow = { after: { path: ["role"], equals: "SHADOW" } } satisfies Prisma.AuditEventWhereInput;
+  const primary = {
+    OR: [{ NOT: shadow }, { after: { path: ["role"], equals: Prisma.AnyNull } }],
+  } satisfies Prisma.AuditEventWhereInput;
   return {
     // Submit events always carry the full submission.
     action: "work_order.submit",
     id: { lte: upToId, ...(afterId === undefined ? {} : { gt: afterId }) },
-    ...(copies === "shadow" ? shadow : { NOT: shadow }),
+    ...(copies === "shadow" ? shadow : primary),
     ...(filter.actor ? { actor: filter.actor } : {}),
     ...(filter.subjectId ? { subjectId: filter.subjectId } : {}),
     ...(filter.kind ? { submission: { path: ["kind"], equals: filter.kind } } : {}),
