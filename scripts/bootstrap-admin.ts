@@ -1,5 +1,6 @@
 // `npm run admin:bootstrap`: create the first admin if there is none — from ADMIN_EMAIL and
-// ADMIN_PASSWORD, or admin@localhost with a generated password printed once. `npm start` runs it.
+// ADMIN_PASSWORD, or admin@localhost with a generated password printed once (it must be changed at
+// the first sign-in: until then that session can only call auth.changePassword). `npm start` runs it.
 import { ensureFirstAdmin } from "@qmc/api";
 import { createPrismaClient, DEFAULT_DATABASE_URL } from "@qmc/db";
 

@@ -40,6 +40,9 @@ const STATUS_OF: Record<DomainErrorCode, TrpcCode> = {
   RUN_IN_PROGRESS: "CONFLICT",
   RUN_NOT_ACTIVE: "CONFLICT",
   LEGACY_RETIRED: "PRECONDITION_FAILED",
+  LAST_ADMIN: "PRECONDITION_FAILED",
+  PASSWORD_CHANGE_REQUIRED: "FORBIDDEN",
+  SESSION_REQUIRED: "FORBIDDEN",
 };
 
 /** What every 500 says: the cause (driver text, stack) stays in the server log. */

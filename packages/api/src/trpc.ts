@@ -100,8 +100,12 @@ const originCheck = t.middleware(({ ctx, type, next }) => {
 
 export const publicProcedure = t.procedure.use(errorMapping).use(originCheck).use(storableInput);
 
-/** Who you are is checked before where you come from: an anonymous call is UNAUTHORIZED. */
-function withRole(role: Role) {
+/**
+ * Who you are is checked before where you come from: an anonymous call is UNAUTHORIZED. A session
+ * whose password must be changed (generated or reset by an admin) is FORBIDDEN everywhere but in
+ * procedures built with `duringPasswordChange` (auth.changePassword, auth.signOut; auth.me is public).
+ */
+function withRole(role: Role, options: { duringPasswordChange?: boolean } = {}) {
   return t.procedure
     .use(errorMapping)
     .use(({ ctx, next }) => {
@@ -112,6 +116,12 @@ function withRole(role: Role) {
           message: `This needs the ${role.toLowerCase()} role; you are ${ctx.user.role.toLowerCase()}.`,
         });
       }
+      if (ctx.user.via === "session" && ctx.user.mustChangePassword && !options.duringPasswordChange) {
+        throw new DomainError(
+          "PASSWORD_CHANGE_REQUIRED",
+          "Your password was set by an admin or generated: change it (auth.changePassword) before doing anything else.",
+        );
+      }
       return next({ ctx: { ...ctx, user: ctx.user } });
     })
     .use(originCheck)
@@ -121,6 +131,8 @@ function withRole(role: Role) {
 export const viewerProcedure = withRole("VIEWER");
 export const operatorProcedure = withRole("OPERATOR");
 export const adminProcedure = withRole("ADMIN");
+/** Any signed-in caller, even one whose password must be changed first: for changing it, signing out. */
+export const passwordChangeProcedure = withRole("VIEWER", { duringPasswordChange: true });
 
 /** Every change says why: kept with it in the audit trail. */
 export const ZReason = z.string().trim().min(1, "a reason is required").max(500);

@@ -38,6 +38,10 @@ export const DOMAIN_ERROR_CODES = [
   "RUN_IN_PROGRESS",
   "RUN_NOT_ACTIVE",
   "LEGACY_RETIRED",
+  // Account lifecycle.
+  "LAST_ADMIN",
+  "PASSWORD_CHANGE_REQUIRED",
+  "SESSION_REQUIRED",
 ] as const;
 
 /** A stable, machine-readable reason for a {@link DomainError}. */

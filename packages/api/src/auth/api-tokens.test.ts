@@ -52,6 +52,7 @@ describe("resolveApiToken", () => {
       role: "OPERATOR",
       via: "token",
       tokenId: created.id,
+      mustChangePassword: false,
     });
     const firstUse = (await db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt;
     expect(firstUse).not.toBeNull();

@@ -2,7 +2,12 @@ import { randomBytes } from "node:crypto";
 import { DomainError } from "@qmc/core";
 import type { ApiToken, PrismaClient } from "@qmc/db";
 import { type AuditActor, recordAudit } from "./audit.ts";
-import { ACTIVITY_WRITE_INTERVAL_MS, type AuthUser, MAX_TOKEN_LENGTH } from "./auth-user.ts";
+import {
+  ACTIVITY_WRITE_INTERVAL_MS,
+  AUTH_USER_SELECT,
+  type AuthUser,
+  MAX_TOKEN_LENGTH,
+} from "./auth-user.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
 
 /** Every API token starts with this, so leaked tokens are easy to recognise and scan for. */
@@ -18,6 +23,8 @@ export interface CreatedApiToken {
   /** `qmc_` and 8 public characters, stored so the token can be recognised in lists. */
   prefix: string;
   token: string;
+  /** When it stops working; null for a token that lasts until revoked. */
+  expiresAt: Date | null;
 }
 
 const SUMMARY_SELECT = {
@@ -73,7 +80,7 @@ export async function createApiToken(
         expiresAt: created.expiresAt?.toISOString() ?? null,
       },
     });
-    return { id: created.id, name: created.name, prefix, token };
+    return { id: created.id, name: created.name, prefix, token, expiresAt: created.expiresAt };
   });
 }
 
@@ -90,7 +97,7 @@ export async function resolveApiToken(prisma: PrismaClient, token: string): Prom
       expiresAt: true,
       revokedAt: true,
       lastUsedAt: true,
-      user: { select: { id: true, email: true, role: true, disabledAt: true } },
+      user: { select: AUTH_USER_SELECT },
     },
   });
   const now = new Date();
@@ -106,7 +113,14 @@ export async function resolveApiToken(prisma: PrismaClient, token: string): Prom
     });
   }
   const { user } = row;
-  return { id: user.id, email: user.email, role: user.role, via: "token", tokenId: row.id };
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    via: "token",
+    tokenId: row.id,
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 /**

@@ -10,7 +10,21 @@ export interface AuthUser {
   via: "session" | "token";
   /** The API token's id when `via` is "token". */
   tokenId?: string;
+  /**
+   * The password was generated or reset by an admin and must be changed: until it is, a session
+   * may only ask who it is, change the password or sign out (tokens are not affected).
+   */
+  mustChangePassword: boolean;
 }
+
+/** The user columns every request reads to build an {@link AuthUser}. */
+export const AUTH_USER_SELECT = {
+  id: true,
+  email: true,
+  role: true,
+  disabledAt: true,
+  mustChangePassword: true,
+} as const;
 
 /** How often at most a session's lastSeenAt or a token's lastUsedAt is written: once a minute. */
 export const ACTIVITY_WRITE_INTERVAL_MS = 60_000;

@@ -37,6 +37,9 @@ describe("ensureFirstAdmin", () => {
 
     const admin = await db.prisma.user.findUniqueOrThrow({ where: { email: DEFAULT_ADMIN_EMAIL } });
     expect(admin.role).toBe("ADMIN");
+    // A password printed on a terminal is only good for the first sign-in.
+    expect(admin.mustChangePassword).toBe(true);
+    expect(first.messages[0]).toMatch(/must be changed at the first sign-in/);
     expect(await verifyPassword(admin.passwordHash, password)).toBe(true);
     const event = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "user.bootstrap_admin" } });
     expect(event).toMatchObject({ actor: "system", subjectType: "User", subjectId: admin.id });
@@ -59,6 +62,7 @@ describe("ensureFirstAdmin", () => {
     expect(result).toEqual({ created: true, email: "ops@example.com" });
     const admin = await db.prisma.user.findUniqueOrThrow({ where: { email: "ops@example.com" } });
     expect(await verifyPassword(admin.passwordHash, "configured admin password")).toBe(true);
+    expect(admin.mustChangePassword).toBe(false);
     expect(out.messages).toHaveLength(1);
     expect(out.messages[0]).not.toContain("configured admin password");
   });
@@ -80,7 +84,20 @@ describe("ensureFirstAdmin", () => {
     await expect(ensureFirstAdmin(db.prisma, { password: "short" }, () => {})).rejects.toMatchObject({
       code: "WEAK_PASSWORD",
     });
+    await expect(ensureFirstAdmin(db.prisma, { password: "password1234" }, () => {})).rejects.toMatchObject({
+      code: "WEAK_PASSWORD",
+    });
     expect(await db.prisma.user.count()).toBe(0);
+  });
+
+  it("accepts the e2e suite's configured admin password", async () => {
+    // e2e/playwright.config.ts starts the app with these; the rule must keep accepting them.
+    const result = await ensureFirstAdmin(
+      db.prisma,
+      { email: "e2e-admin@example.com", password: "e2e admin password 1234" },
+      () => {},
+    );
+    expect(result.created).toBe(true);
   });
 
   it("refuses to take over an existing non-admin account with the configured email", async () => {

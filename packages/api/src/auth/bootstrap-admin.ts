@@ -42,7 +42,8 @@ async function existingAdminEmail(db: Pick<PrismaClient, "user">): Promise<strin
  * Makes sure an ADMIN exists so a fresh install can be signed into. When none exists, creates one
  * from `options` or as admin@localhost with a generated password, audited as `user.bootstrap_admin`
  * by "system", and calls `announce` once. A generated password is announced only by the call that
- * created it and is never shown again. Safe when several processes boot at once.
+ * created it, is never shown again and must be changed at the first sign-in (`mustChangePassword`).
+ * Safe when several processes boot at once.
  * Throws INVALID_EMAIL / WEAK_PASSWORD for bad options, EMAIL_TAKEN when the configured email
  * already belongs to a non-admin (promote that user instead).
  */
@@ -58,7 +59,7 @@ export async function ensureFirstAdmin(
   const email = normalizeEmail(options.email ?? DEFAULT_ADMIN_EMAIL);
   const generatedPassword = options.password === undefined ? randomSecret(24) : undefined;
   const password = options.password ?? generatedPassword ?? "";
-  assertStrongPassword(password);
+  assertStrongPassword(password, [email]);
   const passwordHash = await hashPassword(password);
 
   let outcome: { created: true } | { created: false; email: string };
@@ -69,7 +70,14 @@ export async function ensureFirstAdmin(
       if (raced !== null) return { created: false, email: raced };
       await insertUser(
         tx,
-        { email, passwordHash, role: "ADMIN", name: "Administrator" },
+        {
+          email,
+          passwordHash,
+          role: "ADMIN",
+          name: "Administrator",
+          // Printed on a terminal (and maybe in a log): only good for the first sign-in.
+          mustChangePassword: generatedPassword !== undefined,
+        },
         { actor: "system" },
         "user.bootstrap_admin",
       );
@@ -87,7 +95,7 @@ export async function ensureFirstAdmin(
   announce(
     generatedPassword === undefined
       ? `First admin created: ${email} — sign in with the configured password.`
-      : `First admin created: ${email} / ${generatedPassword} — sign in and change this password; it is shown only once.`,
+      : `First admin created: ${email} / ${generatedPassword} — it is shown only once and must be changed at the first sign-in (auth.changePassword).`,
   );
   return generatedPassword === undefined
     ? { created: true, email }

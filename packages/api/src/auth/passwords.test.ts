@@ -44,11 +44,11 @@ describe("password hashing", () => {
 });
 
 describe("assertStrongPassword", () => {
-  it("accepts 12 to 200 characters", () => {
-    expect(codeOf(() => assertStrongPassword("a".repeat(12)))).toBeUndefined();
-    expect(codeOf(() => assertStrongPassword("a".repeat(200)))).toBeUndefined();
-    // 12 emoji are 24 UTF-16 units but 12 characters: counted as people count them.
-    expect(codeOf(() => assertStrongPassword("🔑".repeat(100)))).toBeUndefined();
+  it("accepts 12 to 200 characters that are hard to guess", () => {
+    expect(codeOf(() => assertStrongPassword("tR7#vq9!Lm2x"))).toBeUndefined();
+    expect(codeOf(() => assertStrongPassword("a long enough password"))).toBeUndefined();
+    // 100 emoji are 200 UTF-16 units but 100 characters: counted as people count them.
+    expect(codeOf(() => assertStrongPassword("🔑🦊🌋🧭🎻".repeat(40)))).toBeUndefined();
   });
 
   it("refuses short and overlong passwords, saying the limit", () => {
@@ -56,6 +56,28 @@ describe("assertStrongPassword", () => {
     expect(() => assertStrongPassword("short")).toThrow(/at least 12 characters/);
     expect(codeOf(() => assertStrongPassword("a".repeat(201)))).toBe("WEAK_PASSWORD");
     expect(() => assertStrongPassword("a".repeat(201))).toThrow(/at most 200 characters/);
+  });
+
+  it("refuses a guessable password with the reason and zxcvbn's advice in its details", () => {
+    try {
+      assertStrongPassword("password1234");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      const error = e as DomainError;
+      expect(error.code).toBe("WEAK_PASSWORD");
+      expect(error.message).toMatch(/^The password is too easy to guess\. .+\.$/);
+      expect(error.details).toMatchObject({ reason: "too_guessable", minScore: 3 });
+    }
+  });
+
+  it("counts the account's email and name as known words", () => {
+    expect(codeOf(() => assertStrongPassword("marguerite.yourcenar"))).toBeUndefined();
+    expect(
+      codeOf(() =>
+        assertStrongPassword("marguerite.yourcenar", ["marguerite.yourcenar@example.com", "Marguerite"]),
+      ),
+    ).toBe("WEAK_PASSWORD");
   });
 });
 

@@ -1,11 +1,15 @@
 import { hash, verify } from "@node-rs/argon2";
 import { DomainError } from "@qmc/core";
 import { z } from "zod";
+import {
+  checkPasswordStrength,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  MIN_PASSWORD_SCORE,
+} from "./password-policy.ts";
 
-/** Shortest password accepted for an account. */
-export const MIN_PASSWORD_LENGTH = 12;
-/** Longest password accepted; bounds the work one sign-in request can cause. */
-export const MAX_PASSWORD_LENGTH = 200;
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy.ts";
+
 /** Longest email accepted (RFC 5321 path limit). */
 export const MAX_EMAIL_LENGTH = 254;
 
@@ -40,29 +44,24 @@ export async function verifyPassword(passwordHash: string, plain: string): Promi
   }
 }
 
-/** Length in characters as people count them, so an emoji is one character and not two. */
-function characterCount(text: string): number {
-  return [...text].length;
-}
-
-/** Throws WEAK_PASSWORD unless `plain` has between 12 and 200 characters. */
-export function assertStrongPassword(plain: string): void {
-  const length = characterCount(plain);
-  const details = { minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH };
-  if (length < MIN_PASSWORD_LENGTH) {
-    throw new DomainError(
-      "WEAK_PASSWORD",
-      `The password is too short: choose one of at least ${MIN_PASSWORD_LENGTH} characters (a few unrelated words work well).`,
-      details,
-    );
-  }
-  if (length > MAX_PASSWORD_LENGTH) {
-    throw new DomainError(
-      "WEAK_PASSWORD",
-      `The password is too long: choose one of at most ${MAX_PASSWORD_LENGTH} characters.`,
-      details,
-    );
-  }
+/**
+ * Throws WEAK_PASSWORD, with a sentence saying why and what to do, unless `plain` passes the
+ * password rule ({@link checkPasswordStrength}: 12–200 characters, not only whitespace, zxcvbn
+ * score ≥ 3). `userInputs` (the account's email and name) count as words a guesser knows.
+ */
+export function assertStrongPassword(
+  plain: string,
+  userInputs: ReadonlyArray<string | null | undefined> = [],
+): void {
+  const verdict = checkPasswordStrength(plain, userInputs);
+  if (verdict.ok) return;
+  throw new DomainError("WEAK_PASSWORD", verdict.message, {
+    reason: verdict.reason,
+    score: verdict.score,
+    minScore: MIN_PASSWORD_SCORE,
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+  });
 }
 
 /** Trims and lowercases an email without validating it; for look-ups of what someone typed. */

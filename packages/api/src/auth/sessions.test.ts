@@ -45,7 +45,13 @@ describe("signIn", () => {
       { email: " ADA@example.com", password: PASSWORD, userAgent: "vitest" },
       ttl,
     );
-    expect(result.user).toEqual({ id: ada.id, email: "ada@example.com", role: "OPERATOR", via: "session" });
+    expect(result.user).toEqual({
+      id: ada.id,
+      email: "ada@example.com",
+      role: "OPERATOR",
+      via: "session",
+      mustChangePassword: false,
+    });
     expect(Buffer.from(result.token, "base64url")).toHaveLength(32);
     expect(result.expiresAt.getTime()).toBeGreaterThanOrEqual(before + ttl.ttlMs);
 

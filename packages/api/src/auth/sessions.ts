@@ -1,7 +1,12 @@
 import { DomainError } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import { recordAudit } from "./audit.ts";
-import { ACTIVITY_WRITE_INTERVAL_MS, type AuthUser, MAX_TOKEN_LENGTH } from "./auth-user.ts";
+import {
+  ACTIVITY_WRITE_INTERVAL_MS,
+  AUTH_USER_SELECT,
+  type AuthUser,
+  MAX_TOKEN_LENGTH,
+} from "./auth-user.ts";
 import {
   canonicalEmail,
   DUMMY_PASSWORD_HASH,
@@ -50,7 +55,7 @@ export async function signIn(
   const user = plausible
     ? await prisma.user.findUnique({
         where: { email },
-        select: { id: true, email: true, role: true, passwordHash: true, disabledAt: true },
+        select: { ...AUTH_USER_SELECT, passwordHash: true },
       })
     : null;
   // Always run one argon2 verification, against a dummy hash when the email is unknown, so the
@@ -79,7 +84,17 @@ export async function signIn(
     });
     await recordAudit(tx, who, audit);
   });
-  return { token, expiresAt, user: { id: user.id, email: user.email, role: user.role, via: "session" } };
+  return {
+    token,
+    expiresAt,
+    user: {
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      via: "session",
+      mustChangePassword: user.mustChangePassword,
+    },
+  };
 }
 
 /**
@@ -94,7 +109,7 @@ export async function resolveSession(prisma: PrismaClient, token: string): Promi
     select: {
       expiresAt: true,
       lastSeenAt: true,
-      user: { select: { id: true, email: true, role: true, disabledAt: true } },
+      user: { select: AUTH_USER_SELECT },
     },
   });
   const now = new Date();
@@ -109,7 +124,13 @@ export async function resolveSession(prisma: PrismaClient, token: string): Promi
     });
   }
   const { user } = session;
-  return { id: user.id, email: user.email, role: user.role, via: "session" };
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    via: "session",
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 /** Ends the session behind a cookie value (audited as `auth.sign_out`); unknown tokens are ignored. */
@@ -131,4 +152,30 @@ export async function signOut(prisma: PrismaClient, token: string): Promise<void
       { action: "auth.sign_out", subjectType: "User", subjectId: user.id },
     );
   });
+}
+
+/** The stored id of the session behind a cookie value (its sha256). */
+export function sessionIdOf(token: string): string {
+  return sha256Hex(token);
+}
+
+/** A session as an admin sees it: never its id (the hash of the cookie), only a short prefix. */
+export interface SessionSummary {
+  /** The first 8 hex characters of the stored id, to tell sessions apart. */
+  idPrefix: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+}
+
+/** A user's unexpired sessions, most recently seen first. */
+export async function listSessions(prisma: PrismaClient, userId: string): Promise<SessionSummary[]> {
+  const rows = await prisma.session.findMany({
+    where: { userId, expiresAt: { gt: new Date() } },
+    select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, userAgent: true },
+    orderBy: { lastSeenAt: "desc" },
+    take: 200,
+  });
+  return rows.map(({ id, ...rest }) => ({ idPrefix: id.slice(0, 8), ...rest }));
 }

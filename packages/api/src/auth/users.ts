@@ -1,6 +1,7 @@
 import { DomainError } from "@qmc/core";
 import type { PrismaClient, User } from "@qmc/db";
 import { type AuditActor, type Db, recordAudit } from "./audit.ts";
+import { assertAnotherActiveAdmin, lockAdminRoster } from "./last-admin.ts";
 import { assertStrongPassword, hashPassword, normalizeEmail } from "./passwords.ts";
 import { isUniqueViolation } from "./prisma-errors.ts";
 import type { Role } from "./roles.ts";
@@ -14,6 +15,8 @@ export interface CreateUserInput {
   password: string;
   role: Role;
   name?: string;
+  /** Make the person change this password at the first sign-in (the admin chose it for them). */
+  mustChangePassword?: boolean;
 }
 
 /** The columns of {@link PublicUser}; selecting them means the hash never leaves the database. */
@@ -24,6 +27,7 @@ export const PUBLIC_USER_SELECT = {
   role: true,
   createdAt: true,
   disabledAt: true,
+  mustChangePassword: true,
 } as const;
 
 /**
@@ -32,7 +36,13 @@ export const PUBLIC_USER_SELECT = {
  */
 export async function insertUser(
   tx: Db,
-  data: { email: string; passwordHash: string; role: Role; name: string | null },
+  data: {
+    email: string;
+    passwordHash: string;
+    role: Role;
+    name: string | null;
+    mustChangePassword?: boolean;
+  },
   who: AuditActor,
   action: string,
 ): Promise<PublicUser> {
@@ -41,7 +51,12 @@ export async function insertUser(
     action,
     subjectType: "User",
     subjectId: user.id,
-    after: { email: user.email, role: user.role, name: user.name },
+    after: {
+      email: user.email,
+      role: user.role,
+      name: user.name,
+      mustChangePassword: user.mustChangePassword,
+    },
   });
   return user;
 }
@@ -55,9 +70,19 @@ export function emailTaken(email: string): DomainError {
   );
 }
 
+/** The USER_NOT_FOUND error for `userId`. */
+export function userNotFound(userId: string): DomainError {
+  return new DomainError(
+    "USER_NOT_FOUND",
+    `No user has id ${userId}: reload the user list and pick an existing user.`,
+    { userId },
+  );
+}
+
 /**
- * Creates an account (email normalised, password checked and hashed) and audits it as
- * `user.create`. Throws INVALID_EMAIL, WEAK_PASSWORD or EMAIL_TAKEN.
+ * Creates an account (email normalised, password checked against the rule with the email and
+ * name as known words, then hashed) and audits it as `user.create`.
+ * Throws INVALID_EMAIL, WEAK_PASSWORD or EMAIL_TAKEN.
  */
 export async function createUser(
   prisma: PrismaClient,
@@ -65,14 +90,25 @@ export async function createUser(
   who: AuditActor,
 ): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
-  assertStrongPassword(input.password);
-  const passwordHash = await hashPassword(input.password);
   const name = input.name?.trim() || null;
+  assertStrongPassword(input.password, [email, name]);
+  const passwordHash = await hashPassword(input.password);
   try {
     // The unique index decides, not a prior look-up: two admins creating the same email at once
     // must not both succeed.
     return await prisma.$transaction((tx) =>
-      insertUser(tx, { email, passwordHash, role: input.role, name }, who, "user.create"),
+      insertUser(
+        tx,
+        {
+          email,
+          passwordHash,
+          role: input.role,
+          name,
+          mustChangePassword: input.mustChangePassword ?? false,
+        },
+        who,
+        "user.create",
+      ),
     );
   } catch (e) {
     if (isUniqueViolation(e)) throw emailTaken(email);
@@ -86,26 +122,26 @@ export function listUsers(prisma: PrismaClient): Promise<PublicUser[]> {
 }
 
 /**
- * Gives a user another role, audited as `user.role` with the old and new role. The change applies
- * to the user's next request, since sessions and tokens read the role from the user row.
- * Throws USER_NOT_FOUND when no user has `userId`.
+ * Gives a user another role, audited as `user.role` with the old and new role (and `reason`). The
+ * change applies to the user's next request, since sessions and tokens read the role from the user
+ * row. Throws USER_NOT_FOUND, or LAST_ADMIN when it would demote the last active admin (checked
+ * under the admin-roster lock, so two admins demoting each other cannot both succeed).
  */
 export async function setUserRole(
   prisma: PrismaClient,
   userId: string,
   role: Role,
   who: AuditActor,
+  reason?: string,
 ): Promise<PublicUser> {
   return prisma.$transaction(async (tx) => {
+    await lockAdminRoster(tx);
     const current = await tx.user.findUnique({ where: { id: userId }, select: PUBLIC_USER_SELECT });
-    if (!current) {
-      throw new DomainError(
-        "USER_NOT_FOUND",
-        `No user has id ${userId}: reload the user list and pick an existing user.`,
-        { userId },
-      );
-    }
+    if (!current) throw userNotFound(userId);
     if (current.role === role) return current;
+    if (current.role === "ADMIN" && current.disabledAt === null) {
+      await assertAnotherActiveAdmin(tx, current, "demote");
+    }
     const updated = await tx.user.update({
       where: { id: userId },
       data: { role },
@@ -117,6 +153,7 @@ export async function setUserRole(
       subjectId: userId,
       before: { role: current.role },
       after: { role },
+      ...(reason ? { reason } : {}),
     });
     return updated;
   });

@@ -183,6 +183,8 @@ export const ZPublicUser = z.object({
   role: z.enum(["VIEWER", "OPERATOR", "ADMIN"]),
   createdAt: date,
   disabledAt: nullableDate,
+  /** The password was generated or reset by an admin: it must be changed at the next sign-in. */
+  mustChangePassword: z.boolean(),
 });
 
 export const ZAuthUser = z.object({
@@ -191,6 +193,28 @@ export const ZAuthUser = z.object({
   role: z.enum(["VIEWER", "OPERATOR", "ADMIN"]),
   via: z.enum(["session", "token"]),
   tokenId: z.string().optional(),
+  /** True until the person changes a generated or admin-set password (auth.changePassword). */
+  mustChangePassword: z.boolean(),
+});
+
+/** An API token as listed: never the token or its hash, only the public prefix. */
+export const ZApiTokenSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: date,
+  lastUsedAt: nullableDate,
+  expiresAt: nullableDate,
+  revokedAt: nullableDate,
+});
+
+/** A console session as an admin sees it: never its id, only the first 8 characters of it. */
+export const ZSessionSummary = z.object({
+  idPrefix: z.string(),
+  createdAt: date,
+  lastSeenAt: date,
+  expiresAt: date,
+  userAgent: z.string().nullable(),
 });
 
 export const ZQueueConfigView = z.object({

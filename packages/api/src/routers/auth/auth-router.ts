@@ -1,26 +1,29 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import {
+  changeOwnPassword,
   clearedSessionCookie,
   createApiToken,
   listApiTokens,
+  MAX_PASSWORD_LENGTH,
   revokeApiToken,
   sessionCookie,
+  sessionIdOf,
   signIn,
   signOut,
 } from "../../auth/index.ts";
-import { ZAuthUser } from "../../schemas/model-schemas.ts";
-import { actorOf, createTRPCRouter, publicProcedure, viewerProcedure } from "../../trpc.ts";
+import { ZApiTokenSummary, ZAuthUser } from "../../schemas/model-schemas.ts";
+import {
+  actorOf,
+  createTRPCRouter,
+  passwordChangeProcedure,
+  publicProcedure,
+  viewerProcedure,
+} from "../../trpc.ts";
+import { passwordChangeSessionProcedure, sessionOnlyProcedure } from "./session-only.ts";
 
-const ZTokenSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  createdAt: z.date(),
-  lastUsedAt: z.date().nullable(),
-  expiresAt: z.date().nullable(),
-  revokedAt: z.date().nullable(),
-});
+/** Longest token lifetime a caller may ask for; without one a token lasts until revoked. */
+export const MAX_TOKEN_EXPIRY_DAYS = 365;
 
 export const ZSignInRequest = z.object({
   email: z.string().min(1).max(320),
@@ -28,7 +31,10 @@ export const ZSignInRequest = z.object({
 });
 
 export const authRouter = createTRPCRouter({
-  /** Who is calling (null when signed out): the console asks this on every page. */
+  /**
+   * Who is calling (null when signed out): the console asks this on every page, and sends a person
+   * whose `mustChangePassword` is true to the password change first.
+   */
   me: publicProcedure.output(ZAuthUser.nullable()).query(({ ctx }) => ctx.user),
 
   signIn: publicProcedure
@@ -45,22 +51,62 @@ export const authRouter = createTRPCRouter({
       return { user: session.user, expiresAt: session.expiresAt };
     }),
 
-  signOut: viewerProcedure.output(z.object({ signedOut: z.boolean() })).mutation(async ({ ctx }) => {
+  signOut: passwordChangeProcedure.output(z.object({ signedOut: z.boolean() })).mutation(async ({ ctx }) => {
     if (ctx.user.via === "session" && ctx.sessionToken) await signOut(ctx.services.prisma, ctx.sessionToken);
     ctx.setCookie(clearedSessionCookie({ secure: ctx.services.secureCookies }));
     return { signedOut: true };
   }),
 
-  /** API tokens act as their owner, with the owner's role. The token is shown once. */
-  createToken: viewerProcedure
+  /**
+   * Your own password: the current one, then a new one that passes the password rule. Ends your
+   * other sessions; this one stays signed in. The only mutation (with signOut) allowed while the
+   * password must be changed. Sessions only: a token cannot change a password.
+   */
+  changePassword: passwordChangeSessionProcedure
+    .input(
+      z.object({
+        currentPassword: z
+          .string()
+          .min(1)
+          .max(MAX_PASSWORD_LENGTH * 2),
+        newPassword: z
+          .string()
+          .min(1)
+          .max(MAX_PASSWORD_LENGTH * 2),
+      }),
+    )
+    .output(z.object({ changed: z.literal(true), endedSessions: z.number().int() }))
+    .mutation(async ({ ctx, input }) => {
+      const { endedSessions } = await changeOwnPassword(ctx.services.prisma, {
+        userId: ctx.user.id,
+        currentPassword: input.currentPassword,
+        newPassword: input.newPassword,
+        ...(ctx.sessionToken ? { keepSessionId: sessionIdOf(ctx.sessionToken) } : {}),
+      });
+      return { changed: true as const, endedSessions };
+    }),
+
+  /**
+   * API tokens act as their owner, with the owner's role. The token is shown once. Only a signed-in
+   * person creates tokens (a token cannot mint more); `expiresInDays` (1–365) makes it expire.
+   */
+  createToken: sessionOnlyProcedure
     .input(
       z.object({
         name: z.string().trim().min(1).max(100),
-        expiresInDays: z.number().int().min(1).max(3650).optional(),
+        expiresInDays: z.number().int().min(1).max(MAX_TOKEN_EXPIRY_DAYS).optional(),
       }),
     )
     /** The plain token appears here once and is never stored. */
-    .output(z.object({ id: z.string(), name: z.string(), prefix: z.string(), token: z.string() }))
+    .output(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        prefix: z.string(),
+        token: z.string(),
+        expiresAt: z.date().nullable(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       createApiToken(
         ctx.services.prisma,
@@ -76,7 +122,7 @@ export const authRouter = createTRPCRouter({
     ),
 
   tokens: viewerProcedure
-    .output(z.array(ZTokenSummary))
+    .output(z.array(ZApiTokenSummary))
     .query(({ ctx }) => listApiTokens(ctx.services.prisma, ctx.user.id)),
 
   revokeToken: viewerProcedure
