@@ -37,6 +37,12 @@ export const env = createEnv({
       .enum(["true", "false"])
       .default("false")
       .transform((v) => v === "true"),
+    /**
+     * Reverse proxies in front of the web app that append the address they were reached from to
+     * X-Forwarded-For; the client's address (for sign-in throttling) is that many entries from the
+     * right. 0: clients reach Next directly.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** A worker whose heartbeat is older than this counts as gone. */
     WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),

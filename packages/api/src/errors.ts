@@ -43,6 +43,8 @@ const STATUS_OF: Record<DomainErrorCode, TrpcCode> = {
   LAST_ADMIN: "PRECONDITION_FAILED",
   PASSWORD_CHANGE_REQUIRED: "FORBIDDEN",
   SESSION_REQUIRED: "FORBIDDEN",
+  BATCH_TOO_LARGE: "BAD_REQUEST",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
 };
 
 /** What every 500 says: the cause (driver text, stack) stays in the server log. */
@@ -66,11 +68,15 @@ export function toTrpcError(error: unknown): TRPCError {
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_ERROR_MESSAGE, cause: error });
 }
 
-/** Seconds a client should wait before retrying `error`, or null when a retry will not help. */
+/**
+ * Seconds a client should wait before retrying `error` (the `Retry-After` header) when it is a
+ * service that does not answer or a throttled caller; null when waiting will not help.
+ */
 export function retryAfterSeconds(error: TRPCError): number | null {
-  if (error.code !== "SERVICE_UNAVAILABLE") return null;
   const hint = isDomainError(error.cause) ? error.cause.details.retryAfterSeconds : undefined;
-  return typeof hint === "number" ? hint : RETRY_AFTER_SECONDS;
+  if (error.code === "SERVICE_UNAVAILABLE") return typeof hint === "number" ? hint : RETRY_AFTER_SECONDS;
+  if (error.code === "TOO_MANY_REQUESTS" && typeof hint === "number") return hint;
+  return null;
 }
 
 const logged = new WeakSet<TRPCError>();

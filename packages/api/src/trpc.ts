@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { type AuthUser, hasRole, type Role } from "./auth/index.ts";
+import type { SignInGuard } from "./auth/sign-in-throttle.ts";
 import { domainErrorData, INTERNAL_ERROR_MESSAGE, logFailure, toTrpcError } from "./errors.ts";
 import { findUnstorableValues, type InputIssue } from "./schemas/input-schemas.ts";
 import type { ApiServices } from "./services.ts";
@@ -16,6 +17,10 @@ export interface ApiContext {
   /** Same-origin (or allowlisted, or token-authenticated): cookie CSRF protection for mutations. */
   originOk: boolean;
   userAgent: string | null;
+  /** The caller's address as the HTTP layer determined it (X-Forwarded-For), or null. */
+  clientAddress: string | null;
+  /** Sign-in throttling for this caller (per account and per address, in Redis). */
+  signInGuard: SignInGuard;
   /** Adds a Set-Cookie header to the response (sign-in, sign-out). */
   setCookie: (cookie: string) => void;
 }

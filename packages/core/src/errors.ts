@@ -42,6 +42,9 @@ export const DOMAIN_ERROR_CODES = [
   "LAST_ADMIN",
   "PASSWORD_CHANGE_REQUIRED",
   "SESSION_REQUIRED",
+  // Request limits (body size, batch size, sign-in throttling).
+  "BATCH_TOO_LARGE",
+  "RATE_LIMITED",
 ] as const;
 
 /** A stable, machine-readable reason for a {@link DomainError}. */

@@ -15,6 +15,7 @@ import {
   verifyPassword,
 } from "./passwords.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
+import type { SignInGuard } from "./sign-in-throttle.ts";
 
 /** Name of the console's session cookie. */
 export const SESSION_COOKIE = "qmc_session";
@@ -40,15 +41,18 @@ const INVALID_CREDENTIALS_MESSAGE =
   "The email or password is incorrect, or the account is disabled. Check both and try again; if it keeps failing, ask an admin.";
 
 /**
- * Checks credentials and opens a session lasting `ttlMs`. Every attempt is audited as
- * `auth.sign_in` (actor: the email tried, after: `{ ok }`). Throws INVALID_CREDENTIALS otherwise.
+ * Checks credentials and opens a session lasting `ttlMs`. Attempts are audited as `auth.sign_in`
+ * (actor: the email tried, after: `{ ok }`): every success, and failures while `guard` allows
+ * (a budget per window). Throws INVALID_CREDENTIALS otherwise. `guard` (the sign-in throttle) is
+ * asked first, so a throttled caller costs no look-up and no argon2 verification.
  */
 export async function signIn(
   prisma: PrismaClient,
   input: SignInInput,
-  options: { ttlMs: number },
+  options: { ttlMs: number; guard?: SignInGuard },
 ): Promise<SignInResult> {
   const email = canonicalEmail(input.email).slice(0, MAX_EMAIL_LENGTH);
+  const admission = await options.guard?.admit(email);
   // Oversized passwords are refused before argon2 so one request cannot buy much CPU; no account
   // can have one, so the answer is the same for every email. (×2: a character may be 2 UTF-16 units.)
   const plausible = input.password.length <= MAX_PASSWORD_LENGTH * 2;
@@ -67,7 +71,7 @@ export async function signIn(
   const who = { actor: email, ...(ok ? { actorUserId: user.id } : {}) };
   const audit = { action: "auth.sign_in", subjectType: "User", subjectId: user?.id ?? email, after: { ok } };
   if (!ok) {
-    await recordAudit(prisma, who, audit);
+    if ((await admission?.failed()) ?? true) await recordAudit(prisma, who, audit);
     throw new DomainError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE, {});
   }
 
@@ -84,6 +88,7 @@ export async function signIn(
     });
     await recordAudit(tx, who, audit);
   });
+  await admission?.succeeded();
   return {
     token,
     expiresAt,

@@ -1,12 +1,16 @@
 import type { Logger } from "@qmc/runtime";
+import { getErrorShape, transformTRPCResponse } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import type { SignInLimits } from "../auth/sign-in-throttle.ts";
 import { logFailure, retryAfterSeconds, toTrpcError } from "../errors.ts";
 import { appRouter } from "../root-router.ts";
 import type { ApiServices } from "../services.ts";
+import { clientAddress } from "./client-address.ts";
 import { createApiContext } from "./create-context.ts";
+import { batchRefusal, readBoundedBody, requestedCalls } from "./request-limits.ts";
 
-/** Bodies above this are refused before parsing (payloads themselves are capped at 64 KiB). */
-export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+export { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "./request-limits.ts";
 
 /** The process's services, or how to get them (built on first use, see {@link lazyApiServices}). */
 export type ApiServicesSource = ApiServices | (() => Promise<ApiServices>);
@@ -16,33 +20,42 @@ export interface HandleTrpcRequestOptions {
   endpoint?: string;
   /** Logs failures when the services themselves could not be built (they bring their own logger). */
   logger?: Logger;
+  /**
+   * Reverse proxies in front of the app that append to `X-Forwarded-For`; decides which entry is
+   * the client's address (see {@link clientAddress}). @defaultValue 0
+   */
+  trustedProxyHops?: number;
+  /** Sign-in throttling. @defaultValue DEFAULT_SIGN_IN_LIMITS */
+  signInLimits?: SignInLimits;
 }
 
 /**
  * Serves `/api/trpc/*` for any fetch-style server (Next's route handler, tests). Every failure
  * is a typed tRPC error: services that cannot be built or reached answer 503 with `Retry-After`.
+ * The request's limits come first — batch size, then the body counted as it arrives — before any
+ * service is built, anyone is authenticated or any input is parsed.
  */
 export async function handleTrpcRequest(
   request: Request,
   source: ApiServicesSource,
   options: HandleTrpcRequestOptions = {},
 ): Promise<Response> {
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_REQUEST_BYTES) {
-    return Response.json(
-      {
-        error: {
-          message: `Request body over ${MAX_REQUEST_BYTES} bytes`,
-          data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
-        },
-      },
-      { status: 413 },
-    );
+  const endpoint = options.endpoint ?? "/api/trpc";
+  const calls = requestedCalls(new URL(request.url), endpoint);
+  const tooMany = batchRefusal(calls);
+  if (tooMany) return refusal(tooMany, calls);
+  const body = await readBoundedBody(request);
+  if (!body.ok) {
+    const response = refusal(body.refusal, calls);
+    // The rest of the body is never read: close the connection rather than drain it.
+    response.headers.set("connection", "close");
+    return response;
   }
+
   let services: ApiServices | undefined;
   return fetchRequestHandler({
-    endpoint: options.endpoint ?? "/api/trpc",
-    req: request,
+    endpoint,
+    req: withBody(request, body.bytes),
     router: appRouter,
     async createContext({ resHeaders }) {
       try {
@@ -50,7 +63,10 @@ export async function handleTrpcRequest(
       } catch (error) {
         throw toTrpcError(error);
       }
-      return createApiContext(services, request.headers, resHeaders);
+      return createApiContext(services, request.headers, resHeaders, {
+        clientAddress: clientAddress(request.headers, options.trustedProxyHops ?? 0),
+        signInLimits: options.signInLimits,
+      });
     },
     responseMeta({ errors }) {
       const waits = errors.map(retryAfterSeconds).filter((s): s is number => s !== null);
@@ -61,5 +77,37 @@ export async function handleTrpcRequest(
       const logger = services?.logger ?? options.logger;
       if (logger) logFailure(logger, error, path);
     },
+  });
+}
+
+/** The request tRPC reads: the bytes already counted, and the caller's URL, method, headers and signal. */
+function withBody(request: Request, bytes: Uint8Array<ArrayBuffer> | null): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  headers.delete("transfer-encoding");
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    signal: request.signal,
+    ...(bytes && request.method !== "GET" && request.method !== "HEAD" ? { body: bytes } : {}),
+  });
+}
+
+/**
+ * A refused request's answer, shaped as tRPC shapes errors (one per call of a batch, through the
+ * router's error formatter, so `data.domainCode` and `data.details` are there): it never reaches
+ * tRPC, whose method and procedure checks would otherwise answer first.
+ */
+function refusal(cause: Error, calls: { batch: boolean; paths: string[] }): Response {
+  const error = toTrpcError(cause);
+  const config = appRouter._def._config;
+  const shapes = calls.paths.map((path) =>
+    transformTRPCResponse(config, {
+      error: getErrorShape({ config, error, type: "unknown", path, input: undefined, ctx: undefined }),
+    }),
+  );
+  return Response.json(calls.batch ? shapes : shapes[0], {
+    status: getHTTPStatusCodeFromError(error),
+    headers: { vary: "trpc-accept, accept" },
   });
 }

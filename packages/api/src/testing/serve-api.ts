@@ -13,20 +13,28 @@ export interface ServedApi {
   close(): Promise<void>;
 }
 
-async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+/**
+ * The request as Next's server hands it to the route: the body streams from the socket as the
+ * handler reads it (nothing is buffered before), and `X-Forwarded-For` is the socket's address
+ * unless the client sent that header itself.
+ */
+function toRequest(req: IncomingMessage, base: string): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     else if (value !== undefined) headers.set(key, value);
   }
-  const body = chunks.length && req.method !== "GET" ? Buffer.concat(chunks) : undefined;
+  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) {
+    headers.set("x-forwarded-for", req.socket.remoteAddress);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
   return new Request(new URL(req.url ?? "/", base), {
-    method: req.method ?? "GET",
+    method,
     headers,
-    ...(body ? { body } : {}),
-  });
+    // Next passes the IncomingMessage itself; fetch reads an async iterable chunk by chunk.
+    ...(hasBody ? { body: req as unknown as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  } as RequestInit);
 }
 
 export async function serveApi(
@@ -35,7 +43,7 @@ export async function serveApi(
 ): Promise<ServedApi> {
   let base = "";
   const server: Server = createServer(async (req, res) => {
-    const response = await handleTrpcRequest(await toRequest(req, base), source, options);
+    const response = await handleTrpcRequest(toRequest(req, base), source, options);
     for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
     const cookies = response.headers.getSetCookie();
     if (cookies.length) res.setHeader("set-cookie", cookies);

@@ -37,6 +37,10 @@ export const authRouter = createTRPCRouter({
    */
   me: publicProcedure.output(ZAuthUser.nullable()).query(({ ctx }) => ctx.user),
 
+  /**
+   * Throttled per account and per client address (429 RATE_LIMITED with Retry-After) before the
+   * password is checked; never batched with other calls.
+   */
   signIn: publicProcedure
     .input(ZSignInRequest)
     .output(z.object({ user: ZAuthUser, expiresAt: z.date() }))
@@ -45,7 +49,7 @@ export const authRouter = createTRPCRouter({
       const session = await signIn(
         prisma,
         { ...input, ...(ctx.userAgent ? { userAgent: ctx.userAgent.slice(0, 500) } : {}) },
-        { ttlMs: sessionTtlMs },
+        { ttlMs: sessionTtlMs, guard: ctx.signInGuard },
       );
       ctx.setCookie(sessionCookie(session.token, session.expiresAt, { secure: secureCookies }));
       return { user: session.user, expiresAt: session.expiresAt };
