@@ -1,9 +1,11 @@
+import { connectRedis } from "@qmc/transport";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from "./auth/sign-in-throttle.ts";
 import { createUser } from "./auth/users.ts";
 import { type ApiHarness, createApiHarness, type WebProcess } from "./testing/api-harness.ts";
 import { type RawResponse, rawCall } from "./testing/raw-call.ts";
 import { type ServedApi, serveApi } from "./testing/serve-api.ts";
+import { startTcpProxy, withPort } from "./testing/tcp-proxy.ts";
 
 /**
  * Sign-in throttling through the real HTTP endpoint (issue 9, item 3): per account and per
@@ -149,6 +151,31 @@ describe("per account", () => {
       }
       expect((await attempt(second, email, PASSWORD, from)).status).toBe(200);
     }
+  });
+
+  it("with Redis not answering, sign-in fails closed: 503, and no password is checked", async () => {
+    const email = await newAccount();
+    const redisUrl = h.engine.redisUrl;
+    const proxy = await startTcpProxy(Number(new URL(redisUrl).port || 6379));
+    const publisher = await connectRedis(withPort(redisUrl, proxy.port), "producer");
+    publisher.on("error", () => {});
+    const web = await serveApi({ ...h.web.services, publisher });
+    cleanup.push(async () => {
+      await web.close();
+      publisher.disconnect();
+    });
+    expect((await attempt(web, email, PASSWORD, newAddress())).status).toBe(200);
+
+    await proxy.cut();
+    const before = argon2.verifications;
+    const response = await attempt(web, email, PASSWORD, newAddress());
+    expect(response.status).toBe(503);
+    expect(response.error?.data).toMatchObject({
+      domainCode: "SERVICE_UNAVAILABLE",
+      details: { service: "redis" },
+    });
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(argon2.verifications).toBe(before);
   });
 });
 
