@@ -154,13 +154,44 @@ describe("every model round-trips through the client", () => {
   model("MetricRollup", async () => {
     const minute = new Date("2026-01-01T00:01:00Z");
     await db.prisma.metricRollup.create({
-      data: { system: "LEGACY", minute, completed: 3, latencyHistogram: [1, 2, 0], latencySumMs: 42n },
+      data: {
+        stream: "SHADOW",
+        minute,
+        source: "worker:w1",
+        completed: 3,
+        queueWaitHistogram: [1, 2, 0],
+        runTimeHistogram: [0, 3, 0],
+        endToEndHistogram: [0, 0, 3],
+      },
     });
     const row = await db.prisma.metricRollup.findUniqueOrThrow({
-      where: { system_minute: { system: "LEGACY", minute } },
+      where: { stream_minute_source: { stream: "SHADOW", minute, source: "worker:w1" } },
     });
-    expect(row.latencyHistogram).toEqual([1, 2, 0]);
-    expect(row.latencySumMs).toBe(42n);
+    expect(row.endToEndHistogram).toEqual([0, 0, 3]);
+    expect(row.completed).toBe(3);
+  });
+
+  model("QueueDepthSample", async () => {
+    const at = new Date("2026-01-01T00:01:05Z");
+    await db.prisma.queueDepthSample.create({
+      data: { system: "NEW", at, waiting: 12, delayed: 3, active: 8 },
+    });
+    expect((await db.prisma.queueDepthSample.findFirstOrThrow({ where: { at } })).waiting).toBe(12);
+  });
+
+  model("WorkerSample", async () => {
+    const minute = new Date("2026-01-01T00:01:00Z");
+    await db.prisma.workerSample.create({
+      data: {
+        workerId: "w1",
+        minute,
+        memoryUsedRatio: 0.93,
+        slotsTotal: 8,
+        slotsInUse: 8,
+        concurrencyLimit: 4,
+      },
+    });
+    expect((await db.prisma.workerSample.findFirstOrThrow({ where: { minute } })).concurrencyLimit).toBe(4);
   });
 
   model("ThresholdSetting", async () => {
