@@ -104,6 +104,7 @@ export async function changeConfig(
             reason: context.reason.trim(),
           },
         });
+        const written = toVersion(row);
         await tx.auditEvent.create({
           data: {
             actor: context.actor,
@@ -111,12 +112,14 @@ export async function changeConfig(
             action: context.action ?? "config.change",
             subjectType: "QueueConfig",
             subjectId: String(row.version),
-            before: { ...stripMeta(current) },
-            after: { ...next },
+            // Both whole versions as their rows hold them: `next` is only the planned values
+            // (spread from `current`, it would carry the old version's number, actor and reason).
+            before: auditSnapshot(current),
+            after: auditSnapshot(written),
             reason: context.reason.trim(),
           },
         });
-        return toVersion(row);
+        return written;
       });
     } catch (error) {
       // Lost the race for the next version: re-plan on top of the winner, unless pinned.
@@ -155,7 +158,22 @@ function versionConflict(expected: number, actual: number): DomainError {
   );
 }
 
-function stripMeta(version: QueueConfigVersion): QueueConfigValues {
-  const { version: _v, actor: _a, reason: _r, createdAt: _c, ...values } = version;
-  return values;
+/**
+ * A version as the audit trail keeps it: its number, every value, who made it and why, when. Built
+ * field by field, so what the trail holds is exactly a QueueConfig row, whatever else the object has.
+ */
+function auditSnapshot(config: QueueConfigVersion) {
+  return {
+    version: config.version,
+    useNewQueueSystem: config.useNewQueueSystem,
+    shadowMode: config.shadowMode,
+    newQueueRolloutPercent: config.newQueueRolloutPercent,
+    salt: config.salt,
+    paused: config.paused,
+    pausedReason: config.pausedReason,
+    legacyRetired: config.legacyRetired,
+    actor: config.actor,
+    reason: config.reason,
+    createdAt: config.createdAt.toISOString(),
+  };
 }
