@@ -153,6 +153,7 @@ export const ZAuditEvent = z.object({
   action: z.string(),
   subjectType: z.string(),
   subjectId: z.string(),
+  /** Config versions and the like; every salt in them is "[redacted]" for everyone but admins. */
   before: z.unknown(),
   after: z.unknown(),
   submission: z.unknown(),

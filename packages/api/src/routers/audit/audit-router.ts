@@ -5,6 +5,7 @@ import { ZAuditEvent } from "../../schemas/model-schemas.ts";
 import type { ApiServices } from "../../services.ts";
 import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
 import { ZBackgroundRun, ZRunId, ZRunStarted } from "../migration/run-schemas.ts";
+import { auditEventFor } from "./redact-salt.ts";
 
 const ZAuditEventId = int64Id("an audit event id");
 
@@ -29,7 +30,7 @@ function bulkDeps({ services }: { services: ApiServices }) {
 }
 
 export const auditRouter = createTRPCRouter({
-  /** Newest first; `cursor` is the last id of the previous page. */
+  /** Newest first; `cursor` is the last id of the previous page. Salts are shown to admins only. */
   find: viewerProcedure
     .input(
       ZAuditFilter.extend({
@@ -52,7 +53,9 @@ export const auditRouter = createTRPCRouter({
         orderBy: { id: "desc" },
         take: input.limit + 1,
       });
-      const items = rows.slice(0, input.limit).map((r) => ({ ...r, id: String(r.id) }));
+      const items = rows
+        .slice(0, input.limit)
+        .map((r) => auditEventFor(ctx.user, { ...r, id: String(r.id) }));
       return { items, nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
     }),
 
