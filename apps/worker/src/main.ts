@@ -14,7 +14,16 @@ async function main(): Promise<void> {
     console.error(`worker: ${error.message}`);
     process.exit(2);
   }
-  const logger = createLogger("worker", env.LOG_LEVEL).child({ workerId: env.WORKER_ID });
+  // Every routing salt this process has seen is scrubbed from its log lines (the guard and the
+  // runs change config from the worker, and an error can quote a config row).
+  let worker: WorkerProcess | null = null;
+  const saltsSeen = new Set<string>();
+  const secrets = () => {
+    const salt = worker?.currentSalt();
+    if (salt) saltsSeen.add(salt);
+    return saltsSeen;
+  };
+  const logger = createLogger("worker", env.LOG_LEVEL, { secrets }).child({ workerId: env.WORKER_ID });
 
   try {
     await checkPostgres(env.DATABASE_URL);
@@ -24,11 +33,12 @@ async function main(): Promise<void> {
     process.exit(3);
   }
 
-  const worker = new WorkerProcess(env, logger);
+  const started = new WorkerProcess(env, logger);
+  worker = started;
   const shutdown = new ShutdownManager(logger, env.SHUTDOWN_TIMEOUT_MS);
-  shutdown.register("worker", () => worker.stop());
+  shutdown.register("worker", () => started.stop());
   shutdown.listen();
-  await worker.start();
+  await started.start();
 }
 
 main().catch((error: unknown) => {

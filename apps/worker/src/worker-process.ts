@@ -72,6 +72,15 @@ export class WorkerProcess {
     this.logger.info({ queuePrefix: env.QUEUE_PREFIX, systems: env.WORKER_SYSTEMS }, "worker started");
   }
 
+  /** The live routing salt once the engine runs (for log scrubbing), else undefined. */
+  currentSalt(): string | undefined {
+    try {
+      return this.engine?.liveConfig.current().salt;
+    } catch {
+      return undefined;
+    }
+  }
+
   async stop(): Promise<void> {
     // Leave a margin of the shutdown deadline for closing connections.
     await this.engine?.stop(Math.max(500, this.env.SHUTDOWN_TIMEOUT_MS - 2_000));
