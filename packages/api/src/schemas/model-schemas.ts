@@ -115,28 +115,6 @@ export const ZShadowComparison = z.object({
   comparedAt: date,
 });
 
-export const ZMigrationRun = z.object({
-  id: z.string(),
-  type: z.enum(["IN_FLIGHT_MIGRATION", "BULK_RESUBMIT"]),
-  status: z.enum(["PLANNED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"]),
-  dryRun: z.boolean(),
-  filter: z.unknown(),
-  plan: z.unknown(),
-  total: z.number().int(),
-  processed: z.number().int(),
-  moved: z.number().int(),
-  skipped: z.number().int(),
-  failed: z.number().int(),
-  cursor: z.string().nullable(),
-  actor: z.string(),
-  reason: z.string(),
-  error: z.string().nullable(),
-  createdAt: date,
-  startedAt: nullableDate,
-  finishedAt: nullableDate,
-  updatedAt: date,
-});
-
 export const ZInFlightPlan = z.object({
   byStatus: z.record(z.enum(LEGACY_STATUSES), z.number().int()),
   toMove: z.number().int(),
