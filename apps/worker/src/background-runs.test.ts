@@ -1,7 +1,7 @@
 import { InFlightMigration } from "@qmc/engine";
 import { createEngineHarness, type EngineHarness, pollUntil } from "@qmc/engine/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type SpawnedWorker, spawnWorker } from "./testing/spawn-worker.ts";
+import { workerFleet } from "./testing/spawn-worker.ts";
 
 /**
  * A background run survives the death of the worker process running it: a real worker is
@@ -9,35 +9,15 @@ import { type SpawnedWorker, spawnWorker } from "./testing/spawn-worker.ts";
  * "the middle" is a state it sees), and another worker takes the run over and finishes it.
  */
 let h: EngineHarness;
-const workers: SpawnedWorker[] = [];
+const fleet = workerFleet({ databaseUrl: () => h.db.url, prefix: () => h.prefix });
 
 beforeAll(async () => {
   h = await createEngineHarness("worker_runs", 8);
 });
-afterEach(async () => {
-  for (const w of workers.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
-    await w.exited;
-  }
-});
+afterEach(() => fleet.killAll());
 afterAll(() => h.close());
 
-function start(workerId: string): SpawnedWorker {
-  const worker = spawnWorker({
-    DATABASE_URL: h.db.url,
-    QUEUE_PREFIX: h.prefix,
-    WORKER_ID: workerId,
-    WORKER_SYSTEMS: "new",
-    LOCK_DURATION_MS: "1500",
-    STALLED_INTERVAL_MS: "500",
-    HEARTBEAT_INTERVAL_MS: "300",
-    WORKER_STALE_AFTER_MS: "1200",
-    RECONCILE_INTERVAL_MS: "500",
-    RECONCILE_GRACE_MS: "1000",
-  });
-  workers.push(worker);
-  return worker;
-}
+const start = (workerId: string) => fleet.start(workerId, { WORKER_SYSTEMS: "new" });
 
 /** Locks a legacy order's row until released: the batch that moves it waits on the lock. */
 async function holdRow(id: string): Promise<() => Promise<void>> {

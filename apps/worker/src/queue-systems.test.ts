@@ -6,45 +6,23 @@ import {
   waitForTerminal,
 } from "@qmc/engine/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type SpawnedWorker, spawnWorker } from "./testing/spawn-worker.ts";
+import { workerFleet } from "./testing/spawn-worker.ts";
 
 /**
  * Both queue systems run by real worker processes against real Redis and Postgres: crashes,
  * restarts, several workers, a flushed Redis and graceful shutdown.
  */
 let h: EngineHarness;
-const workers: SpawnedWorker[] = [];
+const fleet = workerFleet({ databaseUrl: () => h.db.url, prefix: () => h.prefix });
 
 beforeAll(async () => {
   h = await createEngineHarness("queue_systems");
 });
-afterEach(async () => {
-  for (const w of workers.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
-    await w.exited;
-  }
-});
+afterEach(() => fleet.killAll());
 afterAll(() => h.close());
 
-function start(workerId: string, extra: Record<string, string> = {}): SpawnedWorker {
-  const worker = spawnWorker({
-    DATABASE_URL: h.db.url,
-    QUEUE_PREFIX: h.prefix,
-    WORKER_ID: workerId,
-    LOG_LEVEL: "info",
-    LOCK_DURATION_MS: "1500",
-    STALLED_INTERVAL_MS: "500",
-    HEARTBEAT_INTERVAL_MS: "300",
-    WORKER_STALE_AFTER_MS: "1200",
-    RECONCILE_INTERVAL_MS: "500",
-    RECONCILE_GRACE_MS: "1000",
-    NEW_SYSTEM_SLOTS: "16",
-    LEGACY_CONCURRENCY: "16",
-    ...extra,
-  });
-  workers.push(worker);
-  return worker;
-}
+const start = (workerId: string, extra: Record<string, string> = {}) =>
+  fleet.start(workerId, { NEW_SYSTEM_SLOTS: "16", LEGACY_CONCURRENCY: "16", ...extra });
 
 async function submitBoth(prefix: string, count: number, payload: object) {
   const requests = (["NEW", "LEGACY"] as const).flatMap((system) =>

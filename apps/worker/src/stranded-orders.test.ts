@@ -1,7 +1,7 @@
 import { createEngineHarness, type EngineHarness, pollUntil } from "@qmc/engine/testing";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type SpawnedWorker, spawnWorker } from "./testing/spawn-worker.ts";
+import { FAST_WORKER_TIMINGS, workerFleet } from "./testing/spawn-worker.ts";
 
 /**
  * No order is ever stranded: real worker processes, left running through database connection
@@ -9,8 +9,8 @@ import { type SpawnedWorker, spawnWorker } from "./testing/spawn-worker.ts";
  */
 let h: EngineHarness;
 let admin: pg.Client;
-const workers: SpawnedWorker[] = [];
-const RECONCILE_INTERVAL_MS = 500;
+const fleet = workerFleet({ databaseUrl: () => h.db.url, prefix: () => h.prefix });
+const RECONCILE_INTERVAL_MS = Number(FAST_WORKER_TIMINGS.RECONCILE_INTERVAL_MS);
 
 beforeAll(async () => {
   h = await createEngineHarness("stranded_orders", 4);
@@ -18,35 +18,14 @@ beforeAll(async () => {
   admin = new pg.Client({ connectionString: h.db.url.replace(/\/[^/?]+(\?|$)/, "/postgres$1") });
   await admin.connect();
 });
-afterEach(async () => {
-  for (const w of workers.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
-    await w.exited;
-  }
-});
+afterEach(() => fleet.killAll());
 afterAll(async () => {
   await admin.end();
   await h.close();
 });
 
-function start(workerId: string, extra: Record<string, string> = {}): SpawnedWorker {
-  const worker = spawnWorker({
-    DATABASE_URL: h.db.url,
-    QUEUE_PREFIX: h.prefix,
-    WORKER_ID: workerId,
-    LOCK_DURATION_MS: "1500",
-    STALLED_INTERVAL_MS: "500",
-    HEARTBEAT_INTERVAL_MS: "300",
-    WORKER_STALE_AFTER_MS: "1200",
-    RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
-    RECONCILE_GRACE_MS: "1000",
-    NEW_SYSTEM_SLOTS: "16",
-    LEGACY_CONCURRENCY: "16",
-    ...extra,
-  });
-  workers.push(worker);
-  return worker;
-}
+const start = (workerId: string, extra: Record<string, string> = {}) =>
+  fleet.start(workerId, { NEW_SYSTEM_SLOTS: "16", LEGACY_CONCURRENCY: "16", ...extra });
 
 /** What `pg_terminate_backend` on every app connection does: the test's own included. */
 async function cutEveryConnection(): Promise<number> {

@@ -61,3 +61,40 @@ export function spawnWorker(env: Record<string, string>): SpawnedWorker {
     },
   };
 }
+
+/** Fast failure detection for tests: locks, stalls, heartbeats and reconcile passes in ~1 s. */
+export const FAST_WORKER_TIMINGS = {
+  LOCK_DURATION_MS: "1500",
+  STALLED_INTERVAL_MS: "500",
+  HEARTBEAT_INTERVAL_MS: "300",
+  WORKER_STALE_AFTER_MS: "1200",
+  RECONCILE_INTERVAL_MS: "500",
+  RECONCILE_GRACE_MS: "1000",
+} as const;
+
+/**
+ * Real worker processes on one test deployment (database + queue prefix), with fast timings;
+ * `killAll` in `afterEach` leaves none behind, whatever the test did.
+ */
+export function workerFleet(deployment: { databaseUrl: () => string; prefix: () => string }) {
+  const running: SpawnedWorker[] = [];
+  return {
+    start(workerId: string, extra: Record<string, string> = {}): SpawnedWorker {
+      const worker = spawnWorker({
+        DATABASE_URL: deployment.databaseUrl(),
+        QUEUE_PREFIX: deployment.prefix(),
+        WORKER_ID: workerId,
+        ...FAST_WORKER_TIMINGS,
+        ...extra,
+      });
+      running.push(worker);
+      return worker;
+    },
+    async killAll(): Promise<void> {
+      for (const w of running.splice(0)) {
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+        await w.exited;
+      }
+    },
+  };
+}
