@@ -3,6 +3,7 @@
 // Nothing here may import a workspace package statically: @qmc/db needs the generated client,
 // which a fresh clone does not have until generatePrismaClient() has run.
 import { execFileSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Supervisor } from "./supervisor.ts";
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
         command: process.execPath,
         args: ["--import", "tsx", "src/main.ts"],
         cwd: path.join(root, "apps/worker"),
+        // One name across restarts, so a restarted worker replaces its predecessor in the
+        // console's count instead of showing next to it until that heartbeat goes stale; what
+        // the dead one was running is still recovered (a restart is a new incarnation).
+        env: { ...process.env, WORKER_ID: process.env.WORKER_ID || `${os.hostname()}-npm-start` },
       },
       {
         name: "web",
