@@ -9,6 +9,7 @@ import {
 } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
+import { type OrderMetrics, recordSubmitted } from "../metrics/order-metrics.ts";
 import { jobOptions, type SystemQueues } from "../queues/system-queues.ts";
 import { INSERT_LEGACY_ORDERS_SQL, INSERT_NEW_ORDERS_SQL } from "./submit-sql.ts";
 
@@ -40,6 +41,8 @@ export interface SubmittedOrder {
 export interface SubmitterOptions {
   /** Waiting jobs of a system beyond which submit is refused. @defaultValue 10000 */
   maxQueueDepth: number;
+  /** Counts each committed order as submitted, in memory. */
+  metrics?: OrderMetrics;
 }
 
 /**
@@ -83,6 +86,7 @@ export class WorkOrderSubmitter {
         for (const [system, batch] of bySystem) await this.write(system, batch, tx);
       });
     }
+    recordSubmitted(this.options.metrics, requests);
     return this.enqueue(prepared);
   }
 
