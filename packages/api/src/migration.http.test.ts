@@ -136,11 +136,12 @@ describe("in-flight migration, a background run executed by a worker", () => {
     const api = h.client(h.web, operator);
     expect(await errorOf(api.migration.run.mutate({ reason: "" }))).toMatchObject({ code: "BAD_REQUEST" });
     const unknown = "00000000-0000-4000-8000-000000000000";
+    // Thunks: each call starts only when awaited, so none rejects unobserved.
     for (const call of [
-      api.migration.status.query({ runId: unknown }),
-      api.migration.cancel.mutate({ runId: unknown, reason: "x" }),
+      () => api.migration.status.query({ runId: unknown }),
+      () => api.migration.cancel.mutate({ runId: unknown, reason: "x" }),
     ]) {
-      expect(await errorOf(call)).toMatchObject({ code: "NOT_FOUND", domainCode: "MIGRATION_RUN_NOT_FOUND" });
+      expect(await errorOf(call())).toMatchObject({ code: "NOT_FOUND", domainCode: "MIGRATION_RUN_NOT_FOUND" });
     }
   });
 });
