@@ -6,6 +6,7 @@ import type { Queue } from "bullmq";
 import { failStrandedLegacyOrder } from "./legacy/legacy-recovery.ts";
 import { type JobPresence, jobPresence } from "./liveness/job-presence.ts";
 import type { WorkerIncarnations } from "./liveness/worker-incarnations.ts";
+import type { OrderMetrics } from "./metrics/order-metrics.ts";
 import type { OrderExecutor } from "./new-system/order-executor.ts";
 import {
   jobIdForAttempt,
@@ -21,6 +22,8 @@ export interface ReconcilerOptions {
   graceMs: number;
   /** Orders read (and job states looked up in one Redis round trip) per page. */
   pageSize: number;
+  /** Counts the legacy orders it fails (new-system recoveries count in the executor). */
+  metrics?: OrderMetrics;
 }
 
 export interface ReconcileReport {
@@ -246,7 +249,10 @@ export class Reconciler {
       where: { id: c.id },
       select: { id: true, status: true, workerId: true, startedAt: true, submittedAt: true },
     });
-    if (!order || !(await failStrandedLegacyOrder(this.prisma, order, this.options.workerId, why)))
+    if (
+      !order ||
+      !(await failStrandedLegacyOrder(this.prisma, order, this.options.workerId, why, this.options.metrics))
+    )
       return false;
     this.logger.warn(
       { workOrderId: c.id, system: "LEGACY", owner: c.workerId, why },

@@ -4,6 +4,7 @@ import type { Logger } from "@qmc/runtime";
 import { QUEUE_NAMES } from "@qmc/transport";
 import { type ConnectionOptions, type Job, Worker } from "bullmq";
 import type { ExecutionManager } from "../execution/execution-manager.ts";
+import { type OrderMetrics, recordLegacyFinish } from "../metrics/order-metrics.ts";
 import { attemptRow } from "../new-system/attempt-record.ts";
 import type { WorkOrderJobData } from "../queues/system-queues.ts";
 import { writeUntilLanded } from "../shared/write-until-landed.ts";
@@ -18,6 +19,8 @@ export interface LegacyProcessorOptions {
   stalledIntervalMs: number;
   /** How long a finishing write is retried (database cut, restart) before the job fails for recovery. */
   finishRetryMs: number;
+  /** Counts starts and outcomes in memory (no I/O on this path). */
+  metrics?: OrderMetrics;
 }
 
 /**
@@ -100,6 +103,7 @@ export class LegacyProcessor {
         order,
         workerId,
         "its job was delivered again",
+        this.options.metrics,
       );
       if (failed) log.warn({ owner: order.workerId }, "stalled legacy order marked failed");
       return;
@@ -114,6 +118,8 @@ export class LegacyProcessor {
       fields: { startedAt: claim.startedAt, workerId },
     });
     if (!claimed) return;
+    const queueWaitMs = claim.startedAt.getTime() - order.submittedAt.getTime();
+    this.options.metrics?.record("LEGACY", { type: "started", queueWaitMs });
     await setLegacyStatus(this.prisma, workOrderId, { from: "building", to: "running", workerId, claim });
     const outcome = await this.execution.runAttempt({
       kind: order.kind,
@@ -159,6 +165,7 @@ export class LegacyProcessor {
       onRetry: (error, tries, delayMs) =>
         log.warn({ err: error, tries, delayMs }, "finishing write failed; retrying"),
     });
-    if (!written) log.warn("finish refused: the order was failed as stalled while it ran here");
+    if (written) recordLegacyFinish(this.options.metrics, finish.to, finish.attemptRow, order.submittedAt);
+    else log.warn("finish refused: the order was failed as stalled while it ran here");
   }
 }

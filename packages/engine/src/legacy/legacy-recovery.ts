@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@qmc/db";
+import { type OrderMetrics, recordLegacyFinish } from "../metrics/order-metrics.ts";
 import { attemptRow } from "../new-system/attempt-record.ts";
 import { setLegacyStatus } from "./legacy-status-writer.ts";
 
@@ -22,12 +23,25 @@ export async function failStrandedLegacyOrder(
   order: StrandedLegacyOrder,
   recoveredBy: string,
   why: string,
+  metrics?: OrderMetrics,
 ): Promise<boolean> {
   if (order.status !== "building" && order.status !== "running") return false;
   const owner = order.workerId ?? "?";
   const errorMessage = `worker ${owner} stopped while the order was ${order.status} (${why})`;
   const startedAt = order.startedAt ?? new Date();
-  return setLegacyStatus(prisma, order.id, {
+  const row = attemptRow(
+    {
+      system: "LEGACY",
+      role: "PRIMARY",
+      workOrderId: order.id,
+      attempt: 1,
+      workerId: owner,
+      startedAt,
+      queuedMs: Math.max(0, startedAt.getTime() - order.submittedAt.getTime()),
+    },
+    { status: "failed", errorClass: "STALLED", errorMessage, run: null },
+  );
+  const failed = await setLegacyStatus(prisma, order.id, {
     from: order.status,
     to: "failed",
     workerId: recoveredBy,
@@ -35,17 +49,8 @@ export async function failStrandedLegacyOrder(
       ? { claim: { workerId: order.workerId, startedAt: order.startedAt } }
       : {}),
     fields: { finishedAt: new Date(), errorMessage },
-    attemptRow: attemptRow(
-      {
-        system: "LEGACY",
-        role: "PRIMARY",
-        workOrderId: order.id,
-        attempt: 1,
-        workerId: owner,
-        startedAt,
-        queuedMs: Math.max(0, startedAt.getTime() - order.submittedAt.getTime()),
-      },
-      { status: "failed", errorClass: "STALLED", errorMessage, run: null },
-    ),
+    attemptRow: row,
   });
+  if (failed) recordLegacyFinish(metrics, "failed", row, order.submittedAt);
+  return failed;
 }

@@ -98,3 +98,34 @@ export async function readRollupWindow(prisma: PrismaClient, from: Date, to: Dat
     endToEnd: histogram(r.end_to_end),
   }));
 }
+
+/**
+ * One source's own rows since `since`, as written (not summed): a process restarted under the
+ * same source name resumes its running totals from them instead of overwriting them.
+ */
+export async function readSourceRollups(
+  prisma: PrismaClient,
+  source: string,
+  since: Date,
+): Promise<MinuteRollup[]> {
+  const rows = await prisma.metricRollup.findMany({ where: { source, minute: { gte: since } } });
+  return rows.map((r) => ({
+    stream: r.stream,
+    minute: r.minute,
+    counts: {
+      submitted: r.submitted,
+      started: r.started,
+      completed: r.completed,
+      failed: r.failed,
+      retried: r.retried,
+      cancelled: r.cancelled,
+    },
+    queueWait: sameLayout(r.queueWaitHistogram),
+    runTime: sameLayout(r.runTimeHistogram),
+    endToEnd: sameLayout(r.endToEndHistogram),
+  }));
+}
+
+/** A histogram of another bucket layout (an older version) cannot be added to: start it afresh. */
+const sameLayout = (counts: number[]) =>
+  counts.length === LATENCY_BUCKET_COUNT ? counts : new Array<number>(LATENCY_BUCKET_COUNT).fill(0);

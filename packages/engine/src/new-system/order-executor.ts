@@ -10,6 +10,7 @@ import {
 import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { AttemptOutcome, ExecutionManager } from "../execution/execution-manager.ts";
+import { type OrderMetrics, recordLandedWrite, recordStarted } from "../metrics/order-metrics.ts";
 import { jobOptions, type SystemQueues } from "../queues/system-queues.ts";
 import { writeUntilLanded } from "../shared/write-until-landed.ts";
 import type { TransitionBatcher } from "../work-orders/transition-batcher.ts";
@@ -38,6 +39,8 @@ export interface OrderExecutorDeps {
    */
   writeRetryMs: number;
   random?: () => number;
+  /** Counts starts and outcomes in memory (no I/O on this path). */
+  metrics?: OrderMetrics;
 }
 
 /** Claims, RETRY and finishing writes refused by a guard: the order moved on without us. */
@@ -93,12 +96,16 @@ export class OrderExecutor {
     try {
       const expect = jobAttempt === undefined ? undefined : jobAttempt - 1;
       let claimed: TransitionedOrder | null = await this.claim(workOrderId, startedAt, expect);
+      let retryDueAt: Date | null = null;
       if (!claimed) {
         const order = await this.deps.prisma.workOrder.findUnique({ where: { id: workOrderId } });
+        retryDueAt = order?.nextRetryAt ?? null;
         claimed = order ? await this.dispatch(order, startedAt, jobAttempt) : null;
         if (!order) this.deps.logger.warn({ workOrderId }, "job for an unknown work order; dropped");
       }
-      if (claimed) await this.runClaimed(claimed, startedAt, controller.signal);
+      if (!claimed) return;
+      recordStarted(this.deps.metrics, claimed, startedAt, retryDueAt);
+      await this.runClaimed(claimed, startedAt, controller.signal);
     } finally {
       this.running.delete(workOrderId);
     }
@@ -438,7 +445,7 @@ export class OrderExecutor {
   ) {
     const attempt = extra.attempt ?? order.attempts;
     try {
-      return await writeUntilLanded(
+      const landed = await writeUntilLanded(
         () =>
           this.deps.transitions.apply({
             workOrderId: order.id,
@@ -455,6 +462,8 @@ export class OrderExecutor {
           }),
         this.retryOptions(order.id),
       );
+      recordLandedWrite(this.deps.metrics, { order, event, ...extra });
+      return landed;
     } catch (error) {
       if (isDomainError(error))
         this.deps.logger.warn({ workOrderId: order.id, code: error.code }, error.message);
