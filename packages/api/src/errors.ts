@@ -47,6 +47,8 @@ const STATUS_OF: Record<DomainErrorCode, TrpcCode> = {
   SESSION_REQUIRED: "FORBIDDEN",
   BATCH_TOO_LARGE: "BAD_REQUEST",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  GATE_DECISION_NOT_FOUND: "NOT_FOUND",
+  GATE_DECISION_NOT_OPEN: "CONFLICT",
 };
 
 /** What every 500 says: the cause (driver text, stack) stays in the server log. */

@@ -46,6 +46,9 @@ export const DOMAIN_ERROR_CODES = [
   // Request limits (body size, batch size, sign-in throttling).
   "BATCH_TOO_LARGE",
   "RATE_LIMITED",
+  // Health guard decisions.
+  "GATE_DECISION_NOT_FOUND",
+  "GATE_DECISION_NOT_OPEN",
 ] as const;
 
 /** A stable, machine-readable reason for a {@link DomainError}. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NO_WORKERS_SUBJECT } from "./threshold-evaluation.ts";
+import { minDepthSpanSeconds } from "./threshold-rules.ts";
 import { DEFAULT_THRESHOLDS, type ThresholdMetric, type ThresholdSetting } from "./threshold-settings.ts";
 import { evaluateThresholds } from "./thresholds.ts";
 import type { WindowStats } from "./window-stats.ts";
@@ -45,6 +46,21 @@ describe("QUEUE_DEPTH_GROWTH (> 10 / min alerts)", () => {
     const [e] = evaluateThresholds([rule], w);
     expect(e).toMatchObject({ status: "insufficient-data", action: null, minSample: 2 });
     expect(e?.explanation).toContain("over 60 s are needed");
+  });
+
+  it("needs half a window shorter than two minutes, and a minute of any longer one", () => {
+    expect(minDepthSpanSeconds(20)).toBe(10);
+    expect(minDepthSpanSeconds(60)).toBe(30);
+    expect(minDepthSpanSeconds(120)).toBe(60);
+    expect(minDepthSpanSeconds(300)).toBe(60);
+    const short = setting("QUEUE_DEPTH_GROWTH", { windowSeconds: 20 });
+    const of = (...points: Array<[number, number]>) => ({ ...depths(...points), windowSeconds: 20 });
+    const [tooShort] = evaluateThresholds([short], of([0, 0], [9, 50]));
+    expect(tooShort).toMatchObject({ status: "insufficient-data", action: null });
+    expect(tooShort?.explanation).toContain("over 10 s are needed");
+    const [grown] = evaluateThresholds([short], of([0, 0], [5, 10], [10, 20]));
+    expect(grown).toMatchObject({ status: "breached", action: "ALERT" });
+    expect(grown?.value).toBeCloseTo(120, 9);
   });
 
   it("honours a larger minSample", () => {

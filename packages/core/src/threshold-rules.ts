@@ -12,6 +12,19 @@ import { queueDepthTrend, type WindowStats } from "./window-stats.ts";
 export const MIN_DEPTH_SPAN_SECONDS = 60;
 
 /**
+ * The span the depth samples of a window must cover before growth is measured: a minute
+ * ({@link MIN_DEPTH_SPAN_SECONDS}), or half the window when the window is shorter than two
+ * minutes, so a short window can still be judged once it is half full.
+ */
+export function minDepthSpanSeconds(windowSeconds: number): number {
+  return Math.min(MIN_DEPTH_SPAN_SECONDS, windowSeconds / 2);
+}
+
+/** What the error rate counts, said in every error-rate explanation and stored with decisions. */
+export const ERROR_RATE_COUNTING =
+  "finished = completed + failed orders; cancellations excluded; a retried attempt is not a failure";
+
+/**
  * The minimum sample a rule really requires: `minSample` finished orders for the rate and latency
  * rules, at least 2 depth samples for queue growth, and one reading per worker for memory.
  */
@@ -35,7 +48,10 @@ function judge(setting: ThresholdSetting, value: number, measured: string): Meas
   return { status: "ok", action: null, explanation: `${measured}: within the limit.` };
 }
 
-/** ERROR_RATE: failed ÷ finished of the new system; needs `minSample` finished orders. */
+/**
+ * ERROR_RATE: failed ÷ finished of the new system, per order outcome ({@link ERROR_RATE_COUNTING});
+ * needs `minSample` finished orders.
+ */
 export function evaluateErrorRate(setting: ThresholdSetting, stats: WindowStats): ThresholdEvaluation {
   const { finished, failed } = stats.newSystem;
   const value = finished > 0 ? failed / finished : null;
@@ -45,7 +61,7 @@ export function evaluateErrorRate(setting: ThresholdSetting, stats: WindowStats)
     const explanation = `Only ${finished} orders finished on the new system in the last ${stats.windowSeconds} s; at least ${setting.minSample} are needed before the error rate can pass or trip the gate.`;
     return { ...base, ...sample, status: "insufficient-data", action: null, explanation };
   }
-  const measured = `Error rate of the new system is ${formatPercent(value)} (${failed} failed of ${finished} finished in the last ${stats.windowSeconds} s), limit ${formatPercent(setting.limit)}`;
+  const measured = `Error rate of the new system is ${formatPercent(value)} over the last ${stats.windowSeconds} s: ${failed} failed of ${finished} finished orders (${ERROR_RATE_COUNTING}); limit ${formatPercent(setting.limit)}`;
   return { ...base, ...sample, ...judge(setting, value, measured) };
 }
 
@@ -74,7 +90,7 @@ export function evaluateP99Ratio(setting: ThresholdSetting, stats: WindowStats):
 
 /**
  * QUEUE_DEPTH_GROWTH: least-squares slope of the new system's queue depth, orders per minute;
- * needs max(2, minSample) samples spanning at least {@link MIN_DEPTH_SPAN_SECONDS}.
+ * needs max(2, minSample) samples spanning at least {@link minDepthSpanSeconds} of the window.
  */
 export function evaluateQueueDepthGrowth(setting: ThresholdSetting, stats: WindowStats): ThresholdEvaluation {
   const trend = queueDepthTrend(stats.queueDepth.samples);
@@ -82,9 +98,10 @@ export function evaluateQueueDepthGrowth(setting: ThresholdSetting, stats: Windo
   const sampleSize = trend?.samples ?? stats.queueDepth.samples.length;
   const value = trend?.perMinute ?? null;
   const base = { ...evaluationBase(setting, stats.windowSeconds), subject: NEW_SYSTEM_SUBJECT, value };
-  if (trend === null || trend.samples < minSample || trend.spanSeconds < MIN_DEPTH_SPAN_SECONDS) {
+  const minSpan = minDepthSpanSeconds(stats.windowSeconds);
+  if (trend === null || trend.samples < minSample || trend.spanSeconds < minSpan) {
     const span = trend === null ? 0 : Math.round(trend.spanSeconds);
-    const explanation = `Queue depth has ${sampleSize} usable samples spanning ${span} s; at least ${minSample} samples over ${MIN_DEPTH_SPAN_SECONDS} s are needed to measure growth.`;
+    const explanation = `Queue depth has ${sampleSize} usable samples spanning ${span} s; at least ${minSample} samples over ${minSpan} s are needed to measure growth.`;
     return { ...base, sampleSize, minSample, status: "insufficient-data", action: null, explanation };
   }
   const sign = trend.perMinute >= 0 ? "+" : "";

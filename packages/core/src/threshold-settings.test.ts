@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { isDomainError } from "./errors.ts";
 import {
   assertValidThresholdSetting,
+  DEFAULT_MEMORY_HOLD_SECONDS,
   DEFAULT_THRESHOLDS,
   MEMORY_RESTORE_BELOW,
+  memoryHoldSeconds,
   memoryRestoreLevel,
   type ThresholdSetting,
   thresholdWindows,
@@ -46,10 +48,12 @@ describe("DEFAULT_THRESHOLDS", () => {
     ]);
   });
 
-  it("restore memory concurrency below 80 %", () => {
+  it("restore memory concurrency below 80 % held for a minute", () => {
     const mem = DEFAULT_THRESHOLDS.find((s) => s.metric === "MEMORY_USAGE");
     expect(mem && memoryRestoreLevel(mem)).toBe(MEMORY_RESTORE_BELOW);
     expect(MEMORY_RESTORE_BELOW).toBe(0.8);
+    expect(mem && memoryHoldSeconds(mem)).toBe(60);
+    expect(memoryHoldSeconds(memory)).toBe(DEFAULT_MEMORY_HOLD_SECONDS);
   });
 });
 
@@ -81,6 +85,10 @@ describe("assertValidThresholdSetting", () => {
     [{ minSample: 0 }, "minSample must be an integer from 1"],
     [{ enabled: "yes" as never }, "enabled must be true or false"],
     [{ restoreBelow: 0.005 }, "restoreBelow is only meaningful for MEMORY_USAGE"],
+    [{ holdSeconds: 30 }, "holdSeconds is only meaningful for MEMORY_USAGE"],
+    [{ ...memory, holdSeconds: -1 }, "holdSeconds must be an integer from 0 to 86400 (got -1)"],
+    [{ ...memory, holdSeconds: 1.5 }, "holdSeconds must be an integer"],
+    [{ metric: "QUEUE_DEPTH_GROWTH", action: "ALERT", limit: 10, windowSeconds: 19 }, "from 20 to 86400"],
     [{ ...memory, restoreBelow: 0.9 }, "restoreBelow must be ≥ 0 and below the limit 0.9"],
   ])("rejects %j", (override, message) => {
     const setting = { ...errorRate, ...override };
@@ -102,6 +110,9 @@ describe("assertValidThresholdSetting", () => {
     { minSample: 1 },
     { metric: "P99_LATENCY_RATIO", action: "ALERT", limit: 1 },
     { ...memory, restoreBelow: 0 },
+    { ...memory, holdSeconds: 0 },
+    { ...memory, holdSeconds: 86_400 },
+    { metric: "QUEUE_DEPTH_GROWTH", action: "ALERT", limit: 10, windowSeconds: 20 },
   ])("accepts the edge %j", (override) => {
     expect(() => assertValidThresholdSetting({ ...errorRate, ...override })).not.toThrow();
   });

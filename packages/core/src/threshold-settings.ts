@@ -38,6 +38,11 @@ export interface ThresholdSetting {
    * (hysteresis). Defaults to `limit − MEMORY_RESTORE_GAP`.
    */
   restoreBelow?: number;
+  /**
+   * MEMORY_USAGE only: how long usage must stay below the restore level before reduced
+   * concurrency comes back. Defaults to {@link DEFAULT_MEMORY_HOLD_SECONDS}.
+   */
+  holdSeconds?: number;
 }
 
 /** The seed's restore level for memory: concurrency reduced above 90 % comes back below 80 %. */
@@ -45,6 +50,21 @@ export const MEMORY_RESTORE_BELOW = 0.8;
 
 /** Distance between the memory limit and its default restore level, so an edited limit keeps a band. */
 export const MEMORY_RESTORE_GAP = 0.1;
+
+/** The seed's hold time: usage must stay below the restore level this long (seconds). */
+export const DEFAULT_MEMORY_HOLD_SECONDS = 60;
+
+/**
+ * Shortest window per metric, in seconds. Error rate and p99 are read from minute rollups, so a
+ * window under a minute would judge a partial minute; queue depth is sampled at every guard
+ * evaluation (seconds apart), so it may watch a shorter window.
+ */
+export const MIN_WINDOW_SECONDS: Readonly<Record<ThresholdMetric, number>> = {
+  ERROR_RATE: 60,
+  P99_LATENCY_RATIO: 60,
+  QUEUE_DEPTH_GROWTH: 20,
+  MEMORY_USAGE: 60,
+};
 
 /** Default sliding window of every rule, in seconds. */
 export const DEFAULT_THRESHOLD_WINDOW_SECONDS = 300;
@@ -86,12 +106,18 @@ export const DEFAULT_THRESHOLDS: readonly Readonly<ThresholdSetting>[] = Object.
     minSample: 1,
     enabled: true,
     restoreBelow: MEMORY_RESTORE_BELOW,
+    holdSeconds: DEFAULT_MEMORY_HOLD_SECONDS,
   },
 ] satisfies ThresholdSetting[]);
 
 /** The level strictly below which reduced memory concurrency is restored. */
 export function memoryRestoreLevel(setting: ThresholdSetting): number {
   return setting.restoreBelow ?? Math.max(0, setting.limit - MEMORY_RESTORE_GAP);
+}
+
+/** Seconds usage must stay below the restore level before reduced memory concurrency is restored. */
+export function memoryHoldSeconds(setting: ThresholdSetting): number {
+  return setting.holdSeconds ?? DEFAULT_MEMORY_HOLD_SECONDS;
 }
 
 // Sane limits per metric: [min, max] inclusive.
@@ -113,8 +139,9 @@ function settingProblems(s: ThresholdSetting): string[] {
     problems.push(`action must be one of ${THRESHOLD_ACTIONS.join(", ")} (got ${JSON.stringify(s.action)})`);
   else if (s.action === "REDUCE_CONCURRENCY" && s.metric !== "MEMORY_USAGE")
     problems.push("action REDUCE_CONCURRENCY applies to a worker and is only allowed for MEMORY_USAGE");
-  if (!(Number.isInteger(s.windowSeconds) && s.windowSeconds >= 60 && s.windowSeconds <= 86_400))
-    problems.push(`windowSeconds must be an integer from 60 to 86400 (got ${s.windowSeconds})`);
+  const minWindow = MIN_WINDOW_SECONDS[s.metric];
+  if (!(Number.isInteger(s.windowSeconds) && s.windowSeconds >= minWindow && s.windowSeconds <= 86_400))
+    problems.push(`windowSeconds must be an integer from ${minWindow} to 86400 (got ${s.windowSeconds})`);
   if (!(Number.isInteger(s.minSample) && s.minSample >= 1 && s.minSample <= 1_000_000))
     problems.push(`minSample must be an integer from 1 to 1000000 (got ${s.minSample})`);
   if (typeof s.enabled !== "boolean")
@@ -123,6 +150,11 @@ function settingProblems(s: ThresholdSetting): string[] {
     if (s.metric !== "MEMORY_USAGE") problems.push("restoreBelow is only meaningful for MEMORY_USAGE");
     else if (!(Number.isFinite(s.restoreBelow) && s.restoreBelow >= 0 && s.restoreBelow < s.limit))
       problems.push(`restoreBelow must be ≥ 0 and below the limit ${s.limit} (got ${s.restoreBelow})`);
+  }
+  if (s.holdSeconds !== undefined) {
+    if (s.metric !== "MEMORY_USAGE") problems.push("holdSeconds is only meaningful for MEMORY_USAGE");
+    else if (!(Number.isInteger(s.holdSeconds) && s.holdSeconds >= 0 && s.holdSeconds <= 86_400))
+      problems.push(`holdSeconds must be an integer from 0 to 86400 (got ${s.holdSeconds})`);
   }
   return problems;
 }

@@ -48,7 +48,7 @@ describe("ERROR_RATE (> 1 % pauses the rollout)", () => {
   it("explains a breach with the numbers and the action", () => {
     const e = one(rule, stats({ newSystem: { finished: 200, failed: 6, p99LatencyMs: 1 } }));
     expect(e.explanation).toBe(
-      "Error rate of the new system is 3.00 % (6 failed of 200 finished in the last 300 s), limit 1.00 %: pause the rollout (no increase until acknowledged).",
+      "Error rate of the new system is 3.00 % over the last 300 s: 6 failed of 200 finished orders (finished = completed + failed orders; cancellations excluded; a retried attempt is not a failure); limit 1.00 %: pause the rollout (no increase until acknowledged).",
     );
   });
 

@@ -42,6 +42,10 @@ describe("planConfigChange", () => {
     expect(code(() => planConfigChange(paused, { newQueueRolloutPercent: 50 }))).toBe("ROLLOUT_PAUSED");
     expect(planConfigChange(paused, { newQueueRolloutPercent: 5 }).newQueueRolloutPercent).toBe(5);
     expect(planConfigChange(paused, { useNewQueueSystem: false }).useNewQueueSystem).toBe(false);
+    expect(planConfigChange(paused, { shadowMode: true }).shadowMode).toBe(true);
+    const off = { ...paused, useNewQueueSystem: false, newQueueRolloutPercent: 0 };
+    expect(code(() => planConfigChange(off, { useNewQueueSystem: true }))).toBe("ROLLOUT_PAUSED");
+    expect(code(() => planConfigChange(paused, { newQueueRolloutPercent: 10.01 }))).toBe("ROLLOUT_PAUSED");
     expect(planConfigChange(paused, { paused: false, newQueueRolloutPercent: 50 })).toMatchObject({
       paused: false,
       pausedReason: null,

@@ -55,13 +55,15 @@ export function planConfigChange(current: QueueConfigValues, change: QueueConfig
       field: "salt",
     });
   }
+  // A pause blocks every step towards the new system — a higher percent, or the switch going on
+  // (even at 0 %: switching on is the step an operator takes next) — and nothing back from it.
   const rising =
     next.newQueueRolloutPercent > current.newQueueRolloutPercent ||
-    (next.useNewQueueSystem && !current.useNewQueueSystem && next.newQueueRolloutPercent > 0);
+    (next.useNewQueueSystem && !current.useNewQueueSystem);
   if (current.paused && next.paused && rising) {
     throw new DomainError(
       "ROLLOUT_PAUSED",
-      `The rollout is paused (${current.pausedReason ?? "health gate"}); resume it before raising the percent.`,
+      `The rollout is paused (${current.pausedReason ?? "health gate"}); acknowledge the pause with a reason (guard.acknowledge or rollout.resume) before raising the percent or switching the new system on. Lowering the percent and rolling back stay allowed.`,
       { pausedReason: current.pausedReason },
     );
   }
