@@ -141,7 +141,10 @@ describe("in-flight migration, a background run executed by a worker", () => {
       () => api.migration.status.query({ runId: unknown }),
       () => api.migration.cancel.mutate({ runId: unknown, reason: "x" }),
     ]) {
-      expect(await errorOf(call())).toMatchObject({ code: "NOT_FOUND", domainCode: "MIGRATION_RUN_NOT_FOUND" });
+      expect(await errorOf(call())).toMatchObject({
+        code: "NOT_FOUND",
+        domainCode: "MIGRATION_RUN_NOT_FOUND",
+      });
     }
   });
 });
