@@ -46,6 +46,13 @@ export const env = createEnv({
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** A worker whose heartbeat is older than this counts as gone. */
     WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),
+    /** How often this process writes the metric rollups of what it submitted. */
+    METRICS_FLUSH_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+    /**
+     * A bearer token a Prometheus scraper may present at /api/metrics (besides any valid API
+     * token). Unset: API tokens only.
+     */
+    METRICS_TOKEN: z.string().min(16, "at least 16 characters").max(512).optional(),
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,

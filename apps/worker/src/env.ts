@@ -48,6 +48,14 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
       WRITE_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
       WORKER_STALE_AFTER_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
       OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+      /** How often this worker writes its per-minute metric rollups (counts stay in memory between). */
+      METRICS_FLUSH_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+      /** Metric rollups and samples older than this many days are pruned (hourly, by one worker). */
+      METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+      /** Port of this worker's Prometheus endpoint (GET /metrics); unset: no endpoint; 0: any free port. */
+      METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+      /** Address the Prometheus endpoint listens on. */
+      METRICS_HOST: z.string().min(1).max(255).default("127.0.0.1"),
       /**
        * Commands the `command` task kind may run: `name` (looked up in COMMAND_PATH when the
        * worker starts) or `name=/abs/path`. Payloads name a command; they never give a path.

@@ -1,5 +1,6 @@
 import os from "node:os";
 import type { PrismaClient } from "@qmc/db";
+import { recordWorkerSample } from "@qmc/engine/metrics";
 import { hostMemoryUsedRatio } from "./host-memory.ts";
 
 export interface HeartbeatCapacity {
@@ -12,7 +13,8 @@ export interface HeartbeatCapacity {
 
 /**
  * Keeps this worker's row in WorkerHeartbeat fresh (Health page: workers, slots, memory).
- * A row whose lastSeenAt is old belongs to a worker that died without saying so.
+ * A row whose lastSeenAt is old belongs to a worker that died without saying so. Each beat also
+ * folds its reading into the worker's WorkerSample of the minute (the Health page's series).
  */
 export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
@@ -62,5 +64,8 @@ export class Heartbeat {
       // the reconciler that attempts begun before it belonged to the one that died.
       update: { ...fields, startedAt: this.startedAt, pid: process.pid, host: os.hostname() },
     });
+    const { slotsTotal, slotsInUse, concurrencyLimit, memoryUsedRatio } = fields;
+    const reading = { workerId: this.workerId, slotsTotal, slotsInUse, concurrencyLimit, memoryUsedRatio };
+    await recordWorkerSample(this.prisma, reading, now);
   }
 }

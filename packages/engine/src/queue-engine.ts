@@ -4,6 +4,7 @@ import { LiveConfig } from "./config/live-config.ts";
 import { ExecutionManager } from "./execution/execution-manager.ts";
 import { LegacyProcessor } from "./legacy/legacy-processor.ts";
 import { heartbeatIncarnations } from "./liveness/worker-incarnations.ts";
+import { MetricsPruner } from "./metrics/metrics-pruner.ts";
 import { NewSystemScheduler } from "./new-system/new-system-scheduler.ts";
 import { OrderExecutor } from "./new-system/order-executor.ts";
 import { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-monitor.ts";
@@ -38,6 +39,11 @@ export interface QueueEngineOptions {
   writeRetryMs?: number;
   /** How often finished shadow pairs are compared. @defaultValue 1000 */
   shadowCompareIntervalMs?: number;
+  /**
+   * Metric rows (rollups, queue depth and worker samples) older than this many days are pruned
+   * hourly, by one worker at a time. Unset: this engine does not prune.
+   */
+  metricsRetentionDays?: number;
 }
 
 /**
@@ -59,6 +65,7 @@ export class QueueEngine {
   /** Background runs (in-flight migration, bulk re-submission), in every worker. */
   private readonly runs: RunExecutor;
   private readonly publisher;
+  private readonly pruner: MetricsPruner | null;
   private stopped: Promise<void> | null = null;
 
   constructor(
@@ -89,6 +96,7 @@ export class QueueEngine {
       logger: logger.child({ system: "NEW" }),
       workerId: options.workerId,
       writeRetryMs: options.writeRetryMs ?? 60_000,
+      ...(resources.metrics ? { metrics: resources.metrics } : {}),
     });
     const timing = { lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs };
     this.scheduler = options.systems.includes("NEW")
@@ -102,6 +110,7 @@ export class QueueEngine {
           workerId: options.workerId,
           concurrency: options.legacyConcurrency,
           finishRetryMs: options.writeRetryMs ?? 60_000,
+          ...(resources.metrics ? { metrics: resources.metrics } : {}),
           ...timing,
         })
       : null;
@@ -122,8 +131,18 @@ export class QueueEngine {
         intervalMs: options.reconcileIntervalMs,
         graceMs: options.reconcileGraceMs,
         pageSize: 500,
+        ...(resources.metrics ? { metrics: resources.metrics } : {}),
       },
     );
+    this.pruner =
+      options.metricsRetentionDays === undefined
+        ? null
+        : new MetricsPruner(prisma, this.publisher, {
+            retentionDays: options.metricsRetentionDays,
+            lockKey: `${queuePrefix}:metrics:prune-lock`,
+            holder: options.workerId,
+            logger,
+          });
     this.liveConfig = new LiveConfig(prisma, this.subscriber, this.publisher, queuePrefix, logger);
     this.runs = createRunExecutor(resources, this.queues, this.liveConfig, options);
   }
@@ -148,6 +167,7 @@ export class QueueEngine {
     await this.scheduler?.start();
     this.reconciler.start();
     this.shadowComparator.start();
+    this.pruner?.start();
     await this.runs.start();
   }
 
@@ -170,6 +190,7 @@ export class QueueEngine {
   private async stopOnce(deadlineMs: number): Promise<void> {
     await this.reconciler.stop();
     await this.shadowComparator.stop();
+    await this.pruner?.stop();
     await Promise.all([
       this.scheduler?.stop(deadlineMs),
       this.legacy?.stop(deadlineMs),

@@ -1,6 +1,12 @@
 import "server-only";
 import { type ApiServices, connectRedisOrFail, openProducerQueues, routingSaltsSeen } from "@qmc/api";
 import { LiveConfig, QueueManager, WorkOrderSubmitter } from "@qmc/engine";
+import {
+  createMetricsExporter,
+  type MetricsExporter,
+  RollupWriter,
+  webMetricsSource,
+} from "@qmc/engine/metrics";
 import { createLogger, type Logger } from "@qmc/runtime";
 import { createRedisConnection } from "@qmc/transport";
 import { env } from "~/env";
@@ -16,6 +22,8 @@ const store = globalThis as unknown as {
   qmcApiServices?: Promise<ApiServices>;
   qmcWebLogger?: Logger;
   qmcLiveConfig?: LiveConfig;
+  qmcRollups?: RollupWriter;
+  qmcMetricsExporter?: Promise<MetricsExporter>;
 };
 
 /**
@@ -56,8 +64,10 @@ async function build(): Promise<ApiServices> {
     await liveConfig.start();
     store.qmcLiveConfig = liveConfig;
     const commandPolicy = { allowedCommands: env.COMMAND_ALLOWLIST, allowedEnv: env.COMMAND_ENV_ALLOWLIST };
+    const rollups = await startRollups(logger);
     const submitter = new WorkOrderSubmitter(db, queues, commandPolicy, logger, {
       maxQueueDepth: env.MAX_QUEUE_DEPTH,
+      metrics: rollups,
     });
     return {
       prisma: db,
@@ -76,4 +86,41 @@ async function build(): Promise<ApiServices> {
     for (const close of cleanup.reverse()) await Promise.resolve(close()).catch(() => {});
     throw error;
   }
+}
+
+/**
+ * This process's rollup writer (what it submits, counted per minute), one per process: a build
+ * retried after a failure reuses it. Its last counts are flushed when the process is told to stop
+ * (Next's own SIGTERM/SIGINT cleanup runs meanwhile, so at worst the last seconds are lost).
+ */
+async function startRollups(logger: Logger): Promise<RollupWriter> {
+  if (store.qmcRollups) return store.qmcRollups;
+  const rollups = new RollupWriter(prisma(), {
+    source: webMetricsSource(),
+    flushMs: env.METRICS_FLUSH_MS,
+    logger: logger.child({ component: "metrics" }),
+  });
+  store.qmcRollups = rollups;
+  await rollups.start();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void rollups.stop());
+  return rollups;
+}
+
+/** The Prometheus view served at /api/metrics, built with the services on first use. */
+export function metricsExporter(): Promise<MetricsExporter> {
+  store.qmcMetricsExporter ??= apiServices().then(
+    (services) =>
+      createMetricsExporter({
+        prisma: services.prisma,
+        queues: services.queues,
+        config: services.liveConfig,
+        workerStaleAfterMs: env.WORKER_STALE_AFTER_MS,
+        ...(store.qmcRollups ? { writer: store.qmcRollups } : {}),
+      }),
+    (error: unknown) => {
+      store.qmcMetricsExporter = undefined;
+      throw error;
+    },
+  );
+  return store.qmcMetricsExporter;
 }
