@@ -48,6 +48,13 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
       WRITE_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
       WORKER_STALE_AFTER_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
       OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+      /** Whether this worker competes to run the health guard's evaluations (it always obeys them). */
+      GUARD_ENABLED: z
+        .enum(["true", "false"])
+        .default("true")
+        .transform((v) => v === "true"),
+      /** Time between two health guard evaluations (the lease outlives a dead holder by 3 of them). */
+      GUARD_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
       /** How often this worker writes its per-minute metric rollups (counts stay in memory between). */
       METRICS_FLUSH_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
       /** Metric rollups and samples older than this many days are pruned (hourly, by one worker). */

@@ -95,20 +95,30 @@ export {
 } from "./states.ts";
 export * from "./tasks/index.ts";
 export {
+  describeAction,
   type EvaluationAction,
+  formatPercent,
   NEW_SYSTEM_SUBJECT,
   NO_WORKERS_SUBJECT,
   type ThresholdEvaluation,
   type ThresholdStatus,
 } from "./threshold-evaluation.ts";
-export { effectiveMinSample, MIN_DEPTH_SPAN_SECONDS } from "./threshold-rules.ts";
+export {
+  ERROR_RATE_COUNTING,
+  effectiveMinSample,
+  MIN_DEPTH_SPAN_SECONDS,
+  minDepthSpanSeconds,
+} from "./threshold-rules.ts";
 export {
   assertValidThresholdSetting,
+  DEFAULT_MEMORY_HOLD_SECONDS,
   DEFAULT_MIN_SAMPLE,
   DEFAULT_THRESHOLD_WINDOW_SECONDS,
   DEFAULT_THRESHOLDS,
   MEMORY_RESTORE_BELOW,
   MEMORY_RESTORE_GAP,
+  MIN_WINDOW_SECONDS,
+  memoryHoldSeconds,
   memoryRestoreLevel,
   THRESHOLD_ACTIONS,
   THRESHOLD_METRICS,

@@ -2,6 +2,7 @@ import type { QueueSystem } from "@qmc/core";
 import { cancelRequestChannel, createRedisConnection, redisConnectionOptions } from "@qmc/transport";
 import { LiveConfig } from "./config/live-config.ts";
 import { ExecutionManager } from "./execution/execution-manager.ts";
+import { type GuardOptions, GuardRunner } from "./guard/guard-runner.ts";
 import { LegacyProcessor } from "./legacy/legacy-processor.ts";
 import { heartbeatIncarnations } from "./liveness/worker-incarnations.ts";
 import { MetricsPruner } from "./metrics/metrics-pruner.ts";
@@ -40,6 +41,11 @@ export interface QueueEngineOptions {
   /** How often finished shadow pairs are compared. @defaultValue 1000 */
   shadowCompareIntervalMs?: number;
   /**
+   * The health guard in this worker (reports memory, obeys concurrency commands, competes to
+   * evaluate the thresholds). Unset: this engine runs no guard.
+   */
+  guard?: GuardOptions;
+  /**
    * Metric rows (rollups, queue depth and worker samples) older than this many days are pruned
    * hourly, by one worker at a time. Unset: this engine does not prune.
    */
@@ -67,6 +73,8 @@ export class QueueEngine {
   private readonly publisher;
   private readonly pruner: MetricsPruner | null;
   private stopped: Promise<void> | null = null;
+  /** The health guard of this worker, when enabled. */
+  readonly guard: GuardRunner | null;
 
   constructor(
     private readonly resources: EngineResources,
@@ -145,6 +153,24 @@ export class QueueEngine {
           });
     this.liveConfig = new LiveConfig(prisma, this.subscriber, this.publisher, queuePrefix, logger);
     this.runs = createRunExecutor(resources, this.queues, this.liveConfig, options);
+    this.guard = options.guard
+      ? new GuardRunner(
+          {
+            prisma,
+            redis: this.publisher,
+            subscriber: this.subscriber,
+            queues: this.queues,
+            liveConfig: this.liveConfig,
+            monitor: this.monitor,
+            readMemoryRatio: options.readMemoryRatio,
+            prefix: queuePrefix,
+            workerId: options.workerId,
+            workerStaleAfterMs: options.workerStaleAfterMs,
+            logger,
+          },
+          options.guard,
+        )
+      : null;
   }
 
   async start(): Promise<void> {
@@ -169,6 +195,7 @@ export class QueueEngine {
     this.shadowComparator.start();
     this.pruner?.start();
     await this.runs.start();
+    await this.guard?.start();
   }
 
   /** Idempotent, so every worker applies every config it sees: a lost pause/resume heals itself. */
@@ -188,6 +215,7 @@ export class QueueEngine {
   }
 
   private async stopOnce(deadlineMs: number): Promise<void> {
+    await this.guard?.stop();
     await this.reconciler.stop();
     await this.shadowComparator.stop();
     await this.pruner?.stop();

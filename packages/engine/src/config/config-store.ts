@@ -31,6 +31,12 @@ export interface ChangeContext {
    * slip between the check and the write.
    */
   precondition?: (current: QueueConfigValues) => void;
+  /**
+   * More writes that must commit with the new version or not at all (the health guard's decision
+   * behind a pause or its acknowledgement). Runs inside the version's transaction after the row and
+   * its audit event are written; throwing rolls the whole change back.
+   */
+  inTransaction?: (tx: Prisma.TransactionClient, written: QueueConfigVersion) => Promise<void>;
 }
 
 function toVersion(row: QueueConfig): QueueConfigVersion {
@@ -119,6 +125,7 @@ export async function changeConfig(
             reason: context.reason.trim(),
           },
         });
+        await context.inTransaction?.(tx, written);
         return written;
       });
     } catch (error) {

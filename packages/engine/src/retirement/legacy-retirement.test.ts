@@ -40,11 +40,16 @@ describe("legacy retirement", () => {
     expect(blocked.blockers).toEqual([
       "the new queue system is switched off",
       "the rollout is at 0 %, not 100 %",
-      "1 alert(s) are open",
+      "1 health alert(s) not resolved: ERROR_RATE on NEW (open)",
     ]);
     await expect(retireLegacy(h.db.prisma, config, who)).rejects.toMatchObject({
       code: "RETIREMENT_BLOCKED",
     });
+    // Acknowledged is not resolved: someone is looking, the value has not recovered.
+    await h.db.prisma.gateDecision.update({ where: { id: open.id }, data: { status: "ACKNOWLEDGED" } });
+    expect((await checkRetirement(h.db.prisma, config.current())).blockers).toContain(
+      "1 health alert(s) not resolved: ERROR_RATE on NEW (acknowledged)",
+    );
 
     await h.db.prisma.gateDecision.update({ where: { id: open.id }, data: { status: "RESOLVED" } });
     await config.change(

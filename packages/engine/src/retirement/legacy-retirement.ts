@@ -3,6 +3,7 @@ import type { PrismaClient } from "@qmc/db";
 import type { Queue } from "bullmq";
 import type { QueueConfigVersion } from "../config/config-store.ts";
 import type { LiveConfig } from "../config/live-config.ts";
+import { UNRESOLVED } from "../guard/gate-decisions.ts";
 import { applyRetirementToLegacyQueue } from "./legacy-queue-pause.ts";
 
 export interface RetirementCheck {
@@ -13,7 +14,10 @@ export interface RetirementCheck {
 
 /**
  * Phase 4's gate (DESIGN.md §4): legacy may be retired only when the switch is on at 100 %,
- * legacy has nothing queued or running, and no alert is open.
+ * legacy has nothing queued or running, and no alert is open. "Open" means every health decision
+ * not yet resolved: OPEN ones, and ACKNOWLEDGED ones too — an acknowledged alert says someone is
+ * looking, not that the value recovered. A decision resolves by itself when its rule evaluates ok
+ * again (or when an admin disables the rule, for one that can no longer be measured).
  */
 export async function checkRetirement(
   prisma: PrismaClient,
@@ -24,16 +28,27 @@ export async function checkRetirement(
   if (!config.useNewQueueSystem) blockers.push("the new queue system is switched off");
   if (config.newQueueRolloutPercent < 100)
     blockers.push(`the rollout is at ${config.newQueueRolloutPercent} %, not 100 %`);
-  const [live, alerts] = await Promise.all([
+  const unresolved = { status: { in: [...UNRESOLVED] } };
+  const [live, alerts, alertCount] = await Promise.all([
     prisma.legacyWorkOrder.groupBy({
       by: ["status"],
       where: { migratedAt: null, status: { in: ["queued", "building", "running"] } },
       _count: true,
     }),
-    prisma.gateDecision.count({ where: { status: "OPEN" } }),
+    prisma.gateDecision.findMany({
+      where: unresolved,
+      select: { metric: true, subject: true, status: true },
+      orderBy: { at: "asc" },
+      take: 5,
+    }),
+    prisma.gateDecision.count({ where: unresolved }),
   ]);
   for (const group of live) blockers.push(`legacy still has ${group._count} ${group.status} order(s)`);
-  if (alerts > 0) blockers.push(`${alerts} alert(s) are open`);
+  if (alertCount > 0) {
+    const list = alerts.map((a) => `${a.metric} on ${a.subject} (${a.status.toLowerCase()})`).join(", ");
+    const more = alertCount > alerts.length ? `, and ${alertCount - alerts.length} more` : "";
+    blockers.push(`${alertCount} health alert(s) not resolved: ${list}${more}`);
+  }
   return { allowed: blockers.length === 0, blockers };
 }
 
