@@ -96,6 +96,35 @@ describe("qmc, the CLI over the typed tRPC client", () => {
     expect(late.stderr).toMatch(/RUN_NOT_ACTIVE/);
   }, 30_000);
 
+  it("lists the guard's unresolved decisions and acknowledges one with a reason", async () => {
+    const decision = await h.engine.db.prisma.gateDecision.create({
+      data: {
+        metric: "QUEUE_DEPTH_GROWTH",
+        subject: "NEW",
+        value: 25,
+        limit: 10,
+        windowSeconds: 300,
+        sampleSize: 12,
+        action: "ALERT",
+        inputs: {},
+        explanation: "Queue depth of the new system trends +25.0 orders/min",
+      },
+    });
+    const alerts = await qmc(["alerts", "--json"]);
+    expect(alerts.code).toBe(0);
+    expect(JSON.parse(alerts.stdout).items).toMatchObject([{ id: decision.id, status: "OPEN" }]);
+    expect((await qmc(["ack", "--reason", "x"])).code).toBe(2);
+    const ack = await qmc(["ack", "--decision", decision.id, "--reason", "scheduler restarted", "--json"]);
+    expect(ack.code).toBe(0);
+    expect(JSON.parse(ack.stdout)).toMatchObject({
+      status: "ACKNOWLEDGED",
+      acknowledgedReason: "scheduler restarted",
+    });
+    const again = await qmc(["ack", "--decision", decision.id, "--reason", "again"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/GATE_DECISION_NOT_OPEN/);
+  }, 30_000);
+
   it("reports refusals with the API's code (exit 1) and bad usage with help (exit 2)", async () => {
     const anonymous = await qmc(["status"], "");
     expect(anonymous.code).toBe(1);

@@ -21,6 +21,10 @@ export const USAGE = `qmc — the queue migration control plane from a terminal
   qmc migrate --reason "…"          starts the run on a worker and follows it to the end
   qmc cancel --run <runId> --reason "…"
   qmc resubmit --event <auditEventId> --key <idempotencyKey> --reason "…"
+  qmc thresholds                    the health guard's rules with their live values
+  qmc alerts [--all]                the guard's unresolved decisions (--all: resolved ones too)
+  qmc ack --decision <id> --reason "…"
+                                    acknowledge a decision; acknowledging a pause lifts it
 
   --json   print the API's answer as JSON
 Environment: QMC_URL (default http://127.0.0.1:3000/api/trpc), QMC_TOKEN (an API token: qmc_…)`;
@@ -117,6 +121,15 @@ export async function runCommand(
         idempotencyKey: flags.key,
         reason: reason(flags),
       });
+    }
+    case "thresholds":
+      return client.guard.thresholds.query();
+    case "alerts":
+      return client.guard.alerts.query(flags.all ? {} : { status: ["OPEN", "ACKNOWLEDGED"] });
+    case "ack": {
+      if (typeof flags.decision !== "string")
+        throw new UsageError('usage: qmc ack --decision <id> --reason "…"');
+      return client.guard.acknowledge.mutate({ id: flags.decision, reason: reason(flags) });
     }
     default:
       throw new UsageError(USAGE);

@@ -19,6 +19,8 @@ async function main(): Promise<number> {
       event: { type: "string" },
       key: { type: "string" },
       run: { type: "string" },
+      decision: { type: "string" },
+      all: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean" },
     },

@@ -1,5 +1,5 @@
 import { planConfigChange, previewRouteChange, type QueueConfigChange, toRoutingConfig } from "@qmc/core";
-import { configHistory, type QueueConfigVersion, rollBack } from "@qmc/engine";
+import { configHistory, type QueueConfigVersion, resumeRollout, rollBack } from "@qmc/engine";
 import { z } from "zod";
 import type { AuthUser } from "../../auth/index.ts";
 import { ZOptionalFlag } from "../../schemas/input-schemas.ts";
@@ -87,11 +87,21 @@ export const rolloutRouter = createTRPCRouter({
       return view(next, ctx.user.role === "ADMIN");
     }),
 
-  /** Lifts a pause set by a health gate, so the percent may rise again. */
+  /**
+   * Lifts a pause set by the health guard, so the percent may rise again: acknowledges every open
+   * pause decision with this reason (the same as guard.acknowledge on each) in the same transaction.
+   */
   resume: operatorProcedure
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
-    .mutation(({ ctx, input }) => changeAs(ctx, { paused: false }, input.reason, "config.resume")),
+    .mutation(async ({ ctx, input }) => {
+      const { prisma, liveConfig } = ctx.services;
+      const next = await resumeRollout(
+        { prisma, liveConfig },
+        { ...actorOf(ctx.user), reason: input.reason },
+      );
+      return view(next, ctx.user.role === "ADMIN");
+    }),
 
   setSalt: adminProcedure
     .input(z.object({ salt: z.string().min(1).max(64), reason: ZReason }))
