@@ -43,6 +43,8 @@ export const env = createEnv({
      * right. 0: clients reach Next directly.
      */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** The name the console shows in its top bar, so nobody mistakes production for staging. */
+    CONSOLE_ENVIRONMENT: z.string().trim().min(1).max(40).default("local"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** A worker whose heartbeat is older than this counts as gone. */
     WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15_000),

@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { REQUESTED_PATH_HEADER } from "~/lib/requested-path";
 
 /**
  * A strict Content-Security-Policy for every page, with a fresh nonce per request: Next reads
@@ -13,6 +14,8 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);
+  // The page asked for, so a console page can send someone signed out to sign in and back here.
+  requestHeaders.set(REQUESTED_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
   return response;
@@ -26,6 +29,9 @@ function pageContentSecurityPolicy(nonce: string): string {
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     `style-src 'self' ${dev ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
+    // Style attributes only (never <style> elements or scripts): the slider's thumb position and
+    // the charts' sizes are server-rendered as style="…" attributes, which cannot carry a nonce.
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

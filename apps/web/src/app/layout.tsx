@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { ConsoleProviders } from "~/trpc/console-providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Queue Migration Console",
+  title: { default: "Queue Migration Console", template: "%s · Queue Migration Console" },
   description: "Move work orders from the legacy queue to the new queue system without an outage.",
 };
 
@@ -14,7 +15,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <ConsoleProviders>{children}</ConsoleProviders>
+      </body>
     </html>
   );
 }

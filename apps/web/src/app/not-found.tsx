@@ -6,7 +6,7 @@ import Link from "next/link";
  */
 export default function NotFound() {
   return (
-    <main>
+    <main className="narrow">
       <h1>Page not found</h1>
       <p>
         There is nothing at this address. <Link href="/">Back to the console</Link>.

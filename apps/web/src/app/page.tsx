@@ -1,3 +1,6 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { signedInUser } from "~/server/signed-in-user";
 import { readSystemStatus } from "~/server/system-status";
 
 export const dynamic = "force-dynamic";
@@ -9,11 +12,13 @@ const PHASES = [
   "Legacy removal: the old queue is retired",
 ];
 
-/** Signed-out landing page: what this is, and whether its parts are up. */
+/** Signed-out landing page: what this is, and whether its parts are up. Signed in: the overview. */
 export default async function LandingPage() {
+  const me = await signedInUser().catch(() => null);
+  if (me) redirect("/overview");
   const status = await readSystemStatus();
   return (
-    <main>
+    <main className="narrow">
       <h1>Queue Migration Console</h1>
       <p>
         Moves background work orders from the legacy queue to the new queue system without an outage, in four
@@ -24,6 +29,11 @@ export default async function LandingPage() {
           <li key={phase}>{phase}</li>
         ))}
       </ol>
+      <p>
+        <Link className="button button-primary" href="/sign-in">
+          Sign in to the console
+        </Link>
+      </p>
       <h2>System status</h2>
       <section className="status" aria-label="System status">
         <span>PostgreSQL</span>
