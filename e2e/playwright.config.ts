@@ -7,7 +7,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 const services = {
   DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/qmc_e2e",
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  QUEUE_PREFIX: "qmc-e2e",
+  // Settable so two runs on one machine (a developer's and CI's) do not share queues.
+  QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX ?? "qmc-e2e",
 };
 
 /** The first admin of the e2e database (tests sign in with it). */

@@ -14,7 +14,13 @@ export function RoutingSummary() {
     return <span className="routing-summary">{isError ? "Routing: unknown" : "Routing: loading…"}</span>;
   }
   return (
-    <Link href="/rollout" className="routing-summary" data-testid="routing-summary" aria-label="Live routing">
+    <Link
+      href="/rollout"
+      className="routing-summary"
+      data-testid="routing-summary"
+      title="Live routing: open the rollout"
+    >
+      <span className="visually-hidden">Live routing:</span>
       <span>
         New system <strong>{config.useNewQueueSystem ? "on" : "off"}</strong>
       </span>
