@@ -47,8 +47,9 @@ for (const target of PAGES) {
 
     await page.goto(target.path);
     await expect(page.getByRole("heading", { level: 1, name: target.heading })).toBeVisible();
+    const nav = page.getByRole("navigation", { name: "Console" });
     await expect(
-      page.getByRole("link", { name: target.heading.replace(" and tokens", "") }).first(),
+      nav.getByRole("link", { name: target.heading.replace(" and tokens", ""), exact: true }),
     ).toHaveAttribute("aria-current", "page");
     await expect(page.getByText(/Loading /)).toHaveCount(0);
     await expectAccessible(page, target.path);

@@ -16,6 +16,8 @@ interface ConfirmedActionProps<T> {
   confirmLabel: string;
   tone?: "danger" | "primary";
   disabledReason?: string | null;
+  /** Ask for a reason (kept in the audit log); off where the API takes none. @defaultValue true */
+  askReason?: boolean;
   /** Runs with the reason given; its result becomes the toast (and `onDone`). */
   run: (reason: string) => Promise<T>;
   toastOf: (result: T) => ToastMessage;
@@ -30,6 +32,7 @@ export function ConfirmedAction<T>({
   confirmLabel,
   tone = "danger",
   disabledReason = null,
+  askReason = true,
   run,
   toastOf,
   onDone,
@@ -62,7 +65,7 @@ export function ConfirmedAction<T>({
         tone={tone}
         confirmLabel={confirmLabel}
         busy={action.isPending}
-        confirmDisabledReason={missingReason(reason)}
+        confirmDisabledReason={askReason ? missingReason(reason) : null}
         onConfirm={() => action.mutate(reason.trim())}
         onClose={() => {
           setOpen(false);
@@ -70,7 +73,9 @@ export function ConfirmedAction<T>({
         }}
       >
         {effect}
-        <ReasonField value={reason} onChange={setReason} placeholder="e.g. left the team; ticket OPS-123" />
+        {askReason && (
+          <ReasonField value={reason} onChange={setReason} placeholder="e.g. left the team; ticket OPS-123" />
+        )}
         <ErrorMessage error={action.error} />
       </ConfirmDialog>
     </>

@@ -105,6 +105,7 @@ export function OwnTokensCard() {
                     </p>
                   }
                   confirmLabel="Revoke the token"
+                  askReason={false}
                   run={() => client.auth.revokeToken.mutate({ id: token.id })}
                   toastOf={() => ({ title: `Token “${token.name}” revoked` })}
                   onDone={() => void refresh()}
