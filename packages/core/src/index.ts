@@ -44,6 +44,7 @@ export {
   parseLegacyStatus,
 } from "./legacy-status.ts";
 export * from "./metrics/index.ts";
+export * from "./phase/index.ts";
 export { decideRetry, type RetryDecision, type RetryInput } from "./retry-decision.ts";
 export {
   assertValidAttempt,

@@ -1,0 +1,26 @@
+export { evaluatePhase, phaseSummary } from "./evaluate-phase.ts";
+export {
+  levelKey,
+  minuteWindow,
+  phaseOf,
+  phaseTimeline,
+  phaseWindows,
+  WINDOW_KEYS,
+} from "./phase-timeline.ts";
+export {
+  type ConfigPoint,
+  DEFAULT_PHASE_OPTIONS,
+  type LevelSpan,
+  type MeasureWindow,
+  PHASE_NAMES,
+  type PhaseFacts,
+  type PhaseNumber,
+  type PhaseOptions,
+  type PhaseReport,
+  type PhaseSection,
+  type PhaseTimeline,
+  type TimeSpan,
+  type VerificationItem,
+  type VerificationStatus,
+  type WindowMeasure,
+} from "./phase-types.ts";
