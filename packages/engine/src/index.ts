@@ -9,6 +9,7 @@ export { LiveConfig, type LiveConfigOptions } from "./config/live-config.ts";
 export { assertRollbackPossible, rollBack } from "./config/rollback.ts";
 export { type AttemptOutcome, type AttemptRequest, ExecutionManager } from "./execution/execution-manager.ts";
 export * from "./guard/index.ts";
+export * from "./health/index.ts";
 export { LegacyProcessor } from "./legacy/legacy-processor.ts";
 export * from "./migration/index.ts";
 export { OrderExecutor } from "./new-system/order-executor.ts";

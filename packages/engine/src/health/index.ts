@@ -1,0 +1,26 @@
+export type { ConfigChangeAnnotation, GateDecisionAnnotation } from "./annotations.ts";
+export {
+  OVERVIEW_WINDOWS,
+  type Overview,
+  type OverviewWindow,
+  readOverview,
+  type SystemSummary,
+} from "./overview.ts";
+export { readConfigHistory, readPhaseReport } from "./phase-reader.ts";
+export { RollupHourCache, type RollupHourCacheOptions, rollupHours } from "./rollup-hour-cache.ts";
+export {
+  type MinuteRange,
+  type RangeSums,
+  type StreamSums,
+  streamWindowOf,
+  sumRollupRanges,
+} from "./rollup-sums.ts";
+export {
+  type QueueDepthPoint,
+  readTimeSeries,
+  type SeriesPoint,
+  TIME_SERIES_WINDOWS,
+  type TimeSeries,
+  type TimeSeriesWindow,
+} from "./time-series.ts";
+export { readWorkers, type WorkerHealth, type WorkerMinute } from "./workers.ts";

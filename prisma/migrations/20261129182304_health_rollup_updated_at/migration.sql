@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "MetricRollup_updatedAt_idx" ON "MetricRollup"("updatedAt");
+
