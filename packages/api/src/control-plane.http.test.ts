@@ -1,4 +1,5 @@
 import { routeWorkOrder, toRoutingConfig } from "@qmc/core";
+import { RollupWriter } from "@qmc/engine/metrics";
 import { waitForTerminal } from "@qmc/engine/testing";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,8 @@ let h: ApiHarness;
 let viewer: string;
 let operator: string;
 let admin: string;
+/** The worker's metrics writer, as in production: comparison.stats reads its rollups. */
+let writer: RollupWriter | undefined;
 
 beforeAll(async () => {
   h = await createApiHarness("control_plane");
@@ -19,7 +22,10 @@ beforeAll(async () => {
     h.tokenFor("ADMIN"),
   ]);
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await writer?.stop();
+  await h.close();
+});
 
 const procedures = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: { type: string; output?: unknown } }>,
@@ -202,7 +208,16 @@ describe("rollout over HTTP", () => {
 describe("work orders over HTTP", () => {
   it("submit, get with both systems' timeline and the shadow result, find with paging, cancel", async () => {
     // A worker, from here on; orders below run at top priority, ahead of the thousands queued above.
-    await h.engine.startEngine({ legacyConcurrency: 16, newSystemSlots: 16, shadowCompareIntervalMs: 200 });
+    writer = new RollupWriter(h.engine.db.prisma, {
+      source: "worker:control-plane",
+      flushMs: 100,
+      logger: h.engine.resources.logger,
+    });
+    await writer.start();
+    await h.engine.startEngine(
+      { legacyConcurrency: 16, newSystemSlots: 16, shadowCompareIntervalMs: 200 },
+      { metrics: writer },
+    );
     const api = h.client(h.web, operator);
     await api.rollout.set.mutate({ useNewQueueSystem: false, shadowMode: true, reason: "shadow on" });
     const order = await api.workOrders.submit.mutate({

@@ -4,6 +4,7 @@ import { authRouter } from "./routers/auth/auth-router.ts";
 import { usersRouter } from "./routers/auth/users-router.ts";
 import { comparisonRouter } from "./routers/comparison/comparison-router.ts";
 import { guardRouter } from "./routers/guard/guard-router.ts";
+import { healthRouter } from "./routers/health/health-router.ts";
 import { migrationRouter } from "./routers/migration/migration-router.ts";
 import { rolloutRouter } from "./routers/rollout/rollout-router.ts";
 import { systemRouter } from "./routers/system/system-router.ts";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   migration: migrationRouter,
   comparison: comparisonRouter,
+  health: healthRouter,
   guard: guardRouter,
 });
 

@@ -28,7 +28,10 @@ export const ZComparisonStats = z.object({
 });
 
 export const comparisonRouter = createTRPCRouter({
-  /** Old vs new side by side for a time window: error rate, p50/p99, throughput; shadow consistency. */
+  /**
+   * Old vs new side by side for a time window, from the minute rollups (never orders or attempts):
+   * per-order error rate, end-to-end p50/p99, finished orders per minute; shadow consistency.
+   */
   stats: viewerProcedure
     .input(ZComparisonWindow)
     .output(ZComparisonStats)

@@ -1,0 +1,168 @@
+import { OVERVIEW_WINDOWS, TIME_SERIES_WINDOWS } from "@qmc/engine";
+import { z } from "zod";
+import { ZWorker } from "../../schemas/model-schemas.ts";
+
+const date = z.date();
+const ZStream = z.enum(["LEGACY", "NEW", "SHADOW"]);
+const ZPhaseNumber = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+const nullableNumber = z.number().nullable();
+
+// ─── phase ──────────────────────────────────────────────────────────────────
+
+export const ZVerificationItem = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(["pass", "fail", "pending"]),
+  live: z.boolean(),
+  evidence: z.array(z.string()),
+});
+
+export const ZPhaseReport = z.object({
+  phase: ZPhaseNumber,
+  name: z.string(),
+  since: date,
+  summary: z.string(),
+  config: z.object({
+    version: z.number().int(),
+    useNewQueueSystem: z.boolean(),
+    shadowMode: z.boolean(),
+    percent: z.number(),
+    legacyRetired: z.boolean(),
+    paused: z.boolean(),
+  }),
+  phases: z.array(
+    z.object({
+      phase: ZPhaseNumber,
+      name: z.string(),
+      state: z.enum(["done", "current", "upcoming"]),
+      items: z.array(ZVerificationItem),
+    }),
+  ),
+  evaluatedAt: date,
+});
+
+// ─── time series ────────────────────────────────────────────────────────────
+
+export const ZTimeSeriesRequest = z
+  .object({
+    window: z.enum(Object.keys(TIME_SERIES_WINDOWS) as [keyof typeof TIME_SERIES_WINDOWS]).default("1h"),
+    streams: z
+      .array(ZStream)
+      .min(1)
+      .max(3)
+      .refine((s) => new Set(s).size === s.length, "each stream at most once")
+      .default(["LEGACY", "NEW", "SHADOW"]),
+  })
+  .default({ window: "1h", streams: ["LEGACY", "NEW", "SHADOW"] });
+
+const ZSeriesPoint = z.object({
+  at: date,
+  submitted: z.number(),
+  started: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+  retried: z.number(),
+  cancelled: z.number(),
+  errorRate: nullableNumber,
+  p50LatencyMs: nullableNumber,
+  p99LatencyMs: nullableNumber,
+  throughputPerMinute: z.number(),
+  queueDepth: z.object({ waiting: z.number(), delayed: z.number(), active: z.number() }).nullable(),
+});
+
+export const ZConfigChangeAnnotation = z.object({
+  version: z.number().int(),
+  at: date,
+  actor: z.string(),
+  reason: z.string(),
+  summary: z.string(),
+  changes: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
+});
+
+export const ZGateDecisionAnnotation = z.object({
+  id: z.string(),
+  at: date,
+  metric: z.string(),
+  subject: z.string(),
+  action: z.string(),
+  status: z.string(),
+  value: nullableNumber,
+  limit: z.number(),
+  explanation: z.string(),
+});
+
+export const ZTimeSeries = z.object({
+  window: z.string(),
+  from: date,
+  to: date,
+  bucketSeconds: z.number().int(),
+  series: z.array(z.object({ stream: ZStream, points: z.array(ZSeriesPoint) })),
+  annotations: z.object({
+    configChanges: z.array(ZConfigChangeAnnotation),
+    gateDecisions: z.array(ZGateDecisionAnnotation),
+  }),
+});
+
+// ─── workers ────────────────────────────────────────────────────────────────
+
+export const ZWorkerHealth = ZWorker.extend({
+  samples: z.array(
+    z.object({
+      minute: date,
+      memoryUsedRatio: z.number(),
+      slotsTotal: z.number().int(),
+      slotsInUse: z.number().int(),
+      concurrencyLimit: z.number().int(),
+    }),
+  ),
+});
+
+// ─── overview ───────────────────────────────────────────────────────────────
+
+export const ZOverviewRequest = z
+  .object({
+    window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [keyof typeof OVERVIEW_WINDOWS]).default("1h"),
+  })
+  .default({ window: "1h" });
+
+export const ZOverview = z.object({
+  window: z.object({ name: z.string(), from: date, to: date }),
+  routing: z
+    .object({
+      version: z.number().int(),
+      useNewQueueSystem: z.boolean(),
+      shadowMode: z.boolean(),
+      percent: z.number(),
+      paused: z.boolean(),
+      pausedReason: z.string().nullable(),
+      legacyRetired: z.boolean(),
+      changedAt: date,
+      changedBy: z.string(),
+      reason: z.string(),
+    })
+    .nullable(),
+  phase: z.object({ phase: ZPhaseNumber, name: z.string(), since: date, summary: z.string() }),
+  systems: z.array(
+    z.object({
+      stream: ZStream,
+      submitted: z.number(),
+      finished: z.number(),
+      failed: z.number(),
+      errorRate: nullableNumber,
+      p50LatencyMs: nullableNumber,
+      p99LatencyMs: nullableNumber,
+      throughputPerMinute: z.number(),
+      queueDepth: z
+        .object({ waiting: z.number(), delayed: z.number(), active: z.number(), at: date })
+        .nullable(),
+    }),
+  ),
+  shadow: z.object({ compared: z.number().int(), matched: z.number().int(), rate: nullableNumber }),
+  alerts: z.object({ open: z.number().int(), acknowledged: z.number().int() }),
+  workers: z.object({
+    alive: z.number().int(),
+    total: z.number().int(),
+    slotsInUse: z.number().int(),
+    slotsTotal: z.number().int(),
+  }),
+});
