@@ -1,6 +1,7 @@
 // Throughput of the new system end to end against raw BullMQ, measured in the same run.
 //
 //   npm run bench:throughput [-- --orders 10000 --concurrency 50,200 --runs 3]
+//   npm run bench:metrics-overhead [-- --orders 10000 --concurrency 50,200 --runs 3 --flush-ms 5000]
 //
 // Baseline: addBulk of N no-op jobs + one in-process BullMQ Worker (concurrency C).
 // New system: N no-op synthetic orders submitted in batches (order + SUBMIT transition + audit
@@ -9,9 +10,16 @@
 // Each pair runs back to back at each concurrency; the table reports both rates, their ratio
 // and where the CPU went per order (this process, Postgres, Redis), since on a small machine
 // the three share the same cores.
+//
+// --metrics-overhead: the baseline is the new system end to end without metrics, the measured
+// run the same with a RollupWriter counting every submit, start and outcome (as a worker and
+// the web do) and flushing every --flush-ms, its final flush inside the timed part. Both in the
+// same process, back to back, their order alternating from run to run.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { createEngineHarness, type EngineHarness } from "@qmc/engine/testing";
+import { WorkOrderSubmitter } from "@qmc/engine";
+import { RollupWriter } from "@qmc/engine/metrics";
+import { createEngineHarness, type EngineHarness, TEST_COMMAND_POLICY } from "@qmc/engine/testing";
 import { DEFAULT_REDIS_URL, redisConnectionOptions } from "@qmc/transport";
 import { Queue, Worker } from "bullmq";
 import { type CpuSample, cpuPerItem, sampleCpu } from "./lib/cpu.ts";
@@ -22,12 +30,16 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "50,200" },
     batch: { type: "string", default: "500" },
     runs: { type: "string", default: "1" },
+    "metrics-overhead": { type: "boolean", default: false },
+    "flush-ms": { type: "string", default: "5000" },
   },
 });
 const N = Number(values.orders);
 const CONCURRENCIES = values.concurrency.split(",").map(Number);
 const BATCH = Number(values.batch);
 const RUNS = Number(values.runs);
+const METRICS_OVERHEAD = values["metrics-overhead"];
+const FLUSH_MS = Number(values["flush-ms"]);
 const SERVERS = ["postgres", "redis-server"] as const;
 const connection = redisConnectionOptions(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
 
@@ -76,12 +88,26 @@ async function rawBullmq(concurrency: number): Promise<Measured> {
   return result;
 }
 
-async function newSystem(concurrency: number): Promise<Measured> {
+async function newSystem(concurrency: number, withMetrics = false): Promise<Measured> {
   const h: EngineHarness = await createEngineHarness("bench", 20);
+  const { logger } = h.resources;
+  const metrics = withMetrics
+    ? new RollupWriter(h.db.prisma, { source: "worker:bench", flushMs: FLUSH_MS, logger })
+    : undefined;
+  const submitter = new WorkOrderSubmitter(h.db.prisma, h.queues, TEST_COMMAND_POLICY, logger, {
+    maxQueueDepth: 10_000,
+    ...(metrics ? { metrics } : {}),
+  });
   try {
-    await h.startEngine({ systems: ["NEW"], newSystemSlots: concurrency, reconcileIntervalMs: 60_000 });
+    await metrics?.start();
+    const engineOptions = {
+      systems: ["NEW" as const],
+      newSystemSlots: concurrency,
+      reconcileIntervalMs: 60_000,
+    };
+    await h.startEngine(engineOptions, metrics ? { metrics } : {});
     const result = await timed(async () => {
-      for (let i = 0; i < N; i += BATCH) await submitWithBackoff(h, Math.min(BATCH, N - i));
+      for (let i = 0; i < N; i += BATCH) await submitWithBackoff(submitter, Math.min(BATCH, N - i));
       // Watched in Redis, not by counting rows: a count every few milliseconds would bill
       // Postgres for the benchmark's own polling. A job leaves Redis only after its order's
       // finishing write committed, so an empty queue means every order is done in Postgres.
@@ -90,11 +116,18 @@ async function newSystem(concurrency: number): Promise<Measured> {
         if (Object.values(counts).every((count) => count === 0)) break;
         await new Promise((r) => setTimeout(r, 20));
       }
+      await metrics?.stop();
     });
     const completed = await h.db.prisma.workOrder.count({ where: { state: "COMPLETED" } });
     if (completed !== N) throw new Error(`expected ${N} completed orders, found ${completed}`);
     const transitions = await h.db.prisma.stateTransition.count();
     if (transitions !== N * 4) throw new Error(`expected ${N * 4} transitions, found ${transitions}`);
+    if (metrics) {
+      const rows = await h.db.prisma.metricRollup.findMany();
+      const counted = rows.reduce((n, r) => n + r.completed, 0);
+      if (counted !== N) throw new Error(`expected ${N} completed in the rollups, found ${counted}`);
+      if (metrics.failedFlushes > 0) throw new Error(`${metrics.failedFlushes} rollup flushes failed`);
+    }
     return result;
   } finally {
     await h.close();
@@ -102,7 +135,7 @@ async function newSystem(concurrency: number): Promise<Measured> {
 }
 
 /** Past the maximum queue depth the system answers BACKPRESSURE: back off as a client would. */
-async function submitWithBackoff(h: EngineHarness, size: number): Promise<void> {
+async function submitWithBackoff(submitter: WorkOrderSubmitter, size: number): Promise<void> {
   const batch = Array.from({ length: size }, () => ({
     kind: "synthetic",
     payload: {},
@@ -111,7 +144,7 @@ async function submitWithBackoff(h: EngineHarness, size: number): Promise<void> 
   }));
   for (;;) {
     try {
-      await h.submitter.submitMany(batch);
+      await submitter.submitMany(batch);
       return;
     } catch (error) {
       if ((error as { code?: string }).code !== "BACKPRESSURE") throw error;
@@ -123,7 +156,43 @@ async function submitWithBackoff(h: EngineHarness, size: number): Promise<void> 
 const ms = (value: number | undefined) => (value === undefined ? "?" : value.toFixed(3));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
+async function metricsOverhead() {
+  console.log(
+    `orders per run: ${N}, submit batch: ${BATCH}, runs per concurrency: ${RUNS}, flush every ${FLUSH_MS} ms`,
+  );
+  console.log("the new system end to end, without and with the rollup writer (same process, back to back);");
+  console.log("CPU ms per order: this process (where the counting happens) / postgres (all its backends)\n");
+  console.log(
+    "conc  run   without orders/s   with orders/s   rate with/without   cpu without → with   cpu with/without",
+  );
+  const summary: string[] = [];
+  for (const concurrency of CONCURRENCIES) {
+    const rates: number[] = [];
+    const cpus: number[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      // Alternate which goes first, so a warming cache or a neighbour's load favours neither.
+      const withFirst = run % 2 === 0;
+      const first = await newSystem(concurrency, withFirst);
+      const second = await newSystem(concurrency, !withFirst);
+      const [plain, counted] = withFirst ? [second, first] : [first, second];
+      const rate = counted.perSecond / plain.perSecond;
+      const cpu = counted.cpu.self / plain.cpu.self;
+      rates.push(rate);
+      cpus.push(cpu);
+      const cpuOf = (m: Measured) => `${ms(m.cpu.self)}/${ms(m.cpu.servers.get("postgres"))}`;
+      console.log(
+        `${String(concurrency).padStart(4)}  ${String(run).padStart(3)}  ${plain.perSecond.toFixed(0).padStart(17)}  ${counted.perSecond.toFixed(0).padStart(14)}  ${rate.toFixed(3).padStart(18)}   ${`${cpuOf(plain)} → ${cpuOf(counted)}`.padEnd(19)}  ${cpu.toFixed(3).padStart(16)}`,
+      );
+    }
+    summary.push(
+      `concurrency ${concurrency}: median rate with/without ${median(rates).toFixed(3)}, median CPU per order with/without ${median(cpus).toFixed(3)} (target: the writer costs < 5 %)`,
+    );
+  }
+  console.log(`\n${summary.join("\n")}`);
+}
+
 async function main() {
+  if (METRICS_OVERHEAD) return metricsOverhead();
   console.log(`orders per run: ${N}, submit batch: ${BATCH}, runs per concurrency: ${RUNS}`);
   console.log("CPU ms per order: bench process (producer + worker) / postgres / redis\n");
   console.log(
