@@ -1,7 +1,6 @@
 import {
   decideRetry,
   type ErrorClass,
-  isDomainError,
   isTaskKind,
   type RetryDecision,
   TASK_CATALOG,
@@ -10,17 +9,12 @@ import {
 import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { AttemptOutcome, ExecutionManager } from "../execution/execution-manager.ts";
-import { type OrderMetrics, recordLandedWrite, recordStarted } from "../metrics/order-metrics.ts";
+import { type OrderMetrics, recordStarted } from "../metrics/order-metrics.ts";
 import { jobOptions, type SystemQueues } from "../queues/system-queues.ts";
-import { writeUntilLanded } from "../shared/write-until-landed.ts";
 import type { TransitionBatcher } from "../work-orders/transition-batcher.ts";
-import {
-  RETURNED_COLUMNS,
-  type TransitionedOrder,
-  type TransitionFields,
-  type TransitionRequest,
-} from "../work-orders/transition-writer.ts";
+import type { TransitionedOrder, TransitionFields } from "../work-orders/transition-writer.ts";
 import { attemptRowJson } from "./attempt-record.ts";
+import { FencedWrites } from "./fenced-writes.ts";
 
 /** Abort reason used at shutdown: the attempt is handed back, not cancelled. */
 export const HAND_BACK = "hand-back";
@@ -43,14 +37,6 @@ export interface OrderExecutorDeps {
   metrics?: OrderMetrics;
 }
 
-/** Claims, RETRY and finishing writes refused by a guard: the order moved on without us. */
-const REFUSED = new Set(["TRANSITION_CONFLICT", "WORK_ORDER_NOT_FOUND", "STALE_ATTEMPT"]);
-
-const RETURNED_SELECT = Object.fromEntries(RETURNED_COLUMNS.map((c) => [c, true])) as Record<
-  (typeof RETURNED_COLUMNS)[number],
-  true
->;
-
 /**
  * Drives one order of the new system through its state machine for one delivered job:
  * RETRY (if due) → CLAIM → READY → run → COMPLETE | FAIL (retry or not) | CANCEL. Every step is
@@ -63,7 +49,12 @@ export class OrderExecutor {
   /** Orders whose attempt runs here right now (READY → finished). */
   private readonly executing = new Set<string>();
 
-  constructor(private readonly deps: OrderExecutorDeps) {}
+  /** The worker's fenced, retried state writes. */
+  private readonly writes: FencedWrites;
+
+  constructor(private readonly deps: OrderExecutorDeps) {
+    this.writes = new FencedWrites(deps);
+  }
 
   get runningCount(): number {
     return this.running.size;
@@ -95,7 +86,7 @@ export class OrderExecutor {
     this.running.set(workOrderId, controller);
     try {
       const expect = jobAttempt === undefined ? undefined : jobAttempt - 1;
-      let claimed: TransitionedOrder | null = await this.claim(workOrderId, startedAt, expect);
+      let claimed: TransitionedOrder | null = await this.writes.claim(workOrderId, startedAt, expect);
       let retryDueAt: Date | null = null;
       if (!claimed) {
         const order = await this.deps.prisma.workOrder.findUnique({ where: { id: workOrderId } });
@@ -109,57 +100,6 @@ export class OrderExecutor {
     } finally {
       this.running.delete(workOrderId);
     }
-  }
-
-  /**
-   * Claims a PENDING order (CLAIM + READY, attempts + 1) into RUNNING; null when it is not
-   * PENDING (at the expected attempt count).
-   */
-  private async claim(
-    workOrderId: string,
-    startedAt: Date,
-    expectAttempts?: number,
-  ): Promise<TransitionedOrder | null> {
-    let retried = false;
-    try {
-      const { order } = await writeUntilLanded(
-        () =>
-          this.deps.transitions.apply({
-            workOrderId,
-            from: "PENDING",
-            event: "CLAIM",
-            // Nothing to prepare before the sandbox runs: READY is written with the claim, as its
-            // own transition row, saving a round trip per order.
-            followedBy: ["READY"],
-            incrementAttempts: true,
-            ...(expectAttempts === undefined ? {} : { expectAttempts }),
-            actor: `worker:${this.deps.workerId}`,
-            workerId: this.deps.workerId,
-            set: { workerId: this.deps.workerId, startedAt },
-          }),
-        this.retryOptions(workOrderId, () => {
-          retried = true;
-        }),
-      );
-      return order;
-    } catch (error) {
-      if (!isDomainError(error) || !REFUSED.has(error.code)) throw error;
-      // A try whose commit landed but whose answer was lost looks like a refusal on the next try.
-      return retried ? this.claimThatLanded(workOrderId, startedAt) : null;
-    }
-  }
-
-  /** The order when our own claim (this worker, this start time) is what the database holds. */
-  private async claimThatLanded(workOrderId: string, startedAt: Date): Promise<TransitionedOrder | null> {
-    const order = await this.deps.prisma.workOrder.findUnique({
-      where: { id: workOrderId },
-      select: RETURNED_SELECT,
-    });
-    const ours =
-      order?.state === "RUNNING" &&
-      order.workerId === this.deps.workerId &&
-      order.startedAt?.getTime() === startedAt.getTime();
-    return ours ? order : null;
   }
 
   /**
@@ -193,20 +133,17 @@ export class OrderExecutor {
         return null;
       case "WAITING_RETRY":
         if (stale(order.attempts + 1)) return null;
-        await this.transition(order, order.state, "RETRY", { set: { nextRetryAt: null } });
-        return this.claim(order.id, startedAt, order.attempts);
+        await this.writes.write(order, order.state, "RETRY", { set: { nextRetryAt: null } });
+        return this.writes.claim(order.id, startedAt, order.attempts);
       case "PENDING":
         // Lost a race with our own read; try once more.
-        return stale(order.attempts + 1) ? null : this.claim(order.id, startedAt, order.attempts);
+        return stale(order.attempts + 1) ? null : this.writes.claim(order.id, startedAt, order.attempts);
     }
   }
 
   /** The order while it is in flight at this attempt (what recovery settles), else null. */
   findInFlight(workOrderId: string, attempt: number): Promise<TransitionedOrder | null> {
-    return this.deps.prisma.workOrder.findFirst({
-      where: { id: workOrderId, state: { in: ["PREPARING", "RUNNING"] }, attempts: attempt },
-      select: RETURNED_SELECT,
-    });
+    return this.writes.findInFlight(workOrderId, attempt);
   }
 
   /**
@@ -241,7 +178,7 @@ export class OrderExecutor {
   private async runClaimed(order: TransitionedOrder, startedAt: Date, signal: AbortSignal): Promise<void> {
     const attempt = order.attempts;
     if (order.cancelRequestedAt) {
-      await this.transition(order, "RUNNING", "CANCEL", { attempt, set: { finishedAt: new Date() } });
+      await this.writes.write(order, "RUNNING", "CANCEL", { attempt, set: { finishedAt: new Date() } });
       return;
     }
     this.executing.add(order.id);
@@ -280,7 +217,7 @@ export class OrderExecutor {
       output: run?.output ?? null,
     };
     if (outcome.status === "succeeded") {
-      await this.transition(order, "RUNNING", "COMPLETE", {
+      await this.writes.write(order, "RUNNING", "COMPLETE", {
         attempt,
         set: { ...runFields, finishedAt: new Date(), errorClass: null, errorMessage: null },
         attemptRow,
@@ -288,7 +225,7 @@ export class OrderExecutor {
       return;
     }
     if (outcome.status === "cancelled" && signal.reason !== HAND_BACK) {
-      await this.transition(order, "RUNNING", "CANCEL", {
+      await this.writes.write(order, "RUNNING", "CANCEL", {
         attempt,
         set: { ...runFields, finishedAt: new Date(), errorMessage: "cancelled while running" },
         attemptRow,
@@ -335,7 +272,7 @@ export class OrderExecutor {
     const base = { ...(runFields ?? {}), errorClass, errorMessage };
     const metadata = { errorClass, decision: decision.type };
     if (decision.type === "cancel") {
-      await this.transition(order, from, "CANCEL", {
+      await this.writes.write(order, from, "CANCEL", {
         attempt,
         set: { ...base, finishedAt: new Date() },
         metadata,
@@ -344,7 +281,7 @@ export class OrderExecutor {
       return;
     }
     if (decision.type === "fail") {
-      await this.transition(order, from, "FAIL", {
+      await this.writes.write(order, from, "FAIL", {
         attempt,
         failOutcome: "fail",
         set: { ...base, finishedAt: new Date() },
@@ -353,7 +290,7 @@ export class OrderExecutor {
       });
       return;
     }
-    await this.transition(order, from, "FAIL", {
+    await this.writes.write(order, from, "FAIL", {
       attempt,
       failOutcome: "retry",
       set: { ...base, nextRetryAt: decision.retryAt, maxAttempts: order.maxAttempts },
@@ -415,59 +352,5 @@ export class OrderExecutor {
       startedAt: start,
       queuedMs: Math.max(0, start.getTime() - queuedSince.getTime()),
     };
-  }
-
-  private retryOptions(workOrderId: string, onRetry?: () => void) {
-    return {
-      deadlineMs: this.deps.writeRetryMs,
-      onRetry: (error: unknown, tries: number, delayMs: number) => {
-        onRetry?.();
-        this.deps.logger.warn({ err: error, workOrderId, tries, delayMs }, "state write failed; retrying");
-      },
-    };
-  }
-
-  /**
-   * A worker's write of one attempt: guarded by state and by that attempt (the fencing token),
-   * and retried until it lands (see writeUntilLanded).
-   */
-  private async transition(
-    order: TransitionedOrder,
-    from: WorkOrderState,
-    event: TransitionRequest["event"],
-    extra: {
-      attempt?: number;
-      failOutcome?: "retry" | "fail";
-      set?: TransitionFields;
-      metadata?: Record<string, unknown>;
-      attemptRow?: Record<string, unknown>;
-    },
-  ) {
-    const attempt = extra.attempt ?? order.attempts;
-    try {
-      const landed = await writeUntilLanded(
-        () =>
-          this.deps.transitions.apply({
-            workOrderId: order.id,
-            from,
-            event,
-            attempt,
-            expectAttempts: attempt,
-            actor: `worker:${this.deps.workerId}`,
-            workerId: this.deps.workerId,
-            ...(extra.failOutcome ? { failOutcome: extra.failOutcome } : {}),
-            ...(extra.set ? { set: extra.set } : {}),
-            ...(extra.metadata ? { metadata: extra.metadata } : {}),
-            ...(extra.attemptRow ? { attemptRow: extra.attemptRow } : {}),
-          }),
-        this.retryOptions(order.id),
-      );
-      recordLandedWrite(this.deps.metrics, { order, event, ...extra });
-      return landed;
-    } catch (error) {
-      if (isDomainError(error))
-        this.deps.logger.warn({ workOrderId: order.id, code: error.code }, error.message);
-      throw error;
-    }
   }
 }
