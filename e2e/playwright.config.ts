@@ -44,7 +44,16 @@ export default defineConfig({
       // Fresh, fully migrated database, then the real worker process.
       command: "npm run db:migrate -- --reset && npm run admin:bootstrap && npm run start -w @qmc/worker",
       cwd: "..",
-      env: { ...services, ...E2E_ADMIN, WORKER_ID: "e2e-worker", HEARTBEAT_INTERVAL_MS: "1000" },
+      env: {
+        ...services,
+        ...E2E_ADMIN,
+        WORKER_ID: "e2e-worker",
+        HEARTBEAT_INTERVAL_MS: "1000",
+        // The health guard evaluates every second and the worker's metrics land every second, so
+        // the console specs see a pause within seconds of the failures that cause it.
+        GUARD_INTERVAL_MS: "1000",
+        METRICS_FLUSH_MS: "1000",
+      },
       wait: { stdout: /"msg":"worker started"/ },
       reuseExistingServer: false,
       timeout: 60_000,
