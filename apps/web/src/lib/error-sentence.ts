@@ -76,6 +76,24 @@ const DOMAIN_SENTENCES: Partial<Record<DomainErrorCode, Sentence>> = {
   BACKPRESSURE: () =>
     "The queues are full right now, so new orders are refused. Wait for them to drain and submit again.",
   RUN_IN_PROGRESS: () => "Another run of this kind is already going. Wait for it to end or cancel it first.",
+  IDEMPOTENCY_KEY_REUSED: () =>
+    "That resubmit button was already used for a different request. Reload the page and resubmit again.",
+  IDEMPOTENCY_KEY_IN_USE: () =>
+    "The same resubmission is still being made. Wait a few seconds; the audit log will show the new order.",
+  AUDIT_EVENT_NOT_RESUBMITTABLE: () =>
+    "This audit entry holds no submission, so there is nothing to resubmit. Pick a work_order.submit entry.",
+  INVALID_PAYLOAD: (facts) => {
+    const problems = Array.isArray(facts.details.problems) ? facts.details.problems.filter(str) : [];
+    const list = problems.length ? ` (${problems.slice(0, 3).join("; ")})` : "";
+    return `The payload does not match the kind's schema${list}. Correct it and submit again.`;
+  },
+  UNKNOWN_TASK_KIND: () => "That kind of work is not known. Pick one of the listed kinds.",
+  PAYLOAD_TOO_LARGE: () => "The payload is larger than the limit. Make it smaller and submit again.",
+  INVALID_PRIORITY: () => "The priority is out of range. Correct it and submit again.",
+  COMMAND_NOT_ALLOWED: (facts) => `${facts.message} Use a command on the allowlist.`,
+  WORK_ORDER_NOT_FOUND: () => "That work order does not exist (or no longer does). Check the id.",
+  INVALID_TRANSITION: (facts) => `${facts.message} Nothing was changed.`,
+  MIGRATION_RUN_NOT_FOUND: () => "That background run does not exist. Reload the page.",
 };
 
 /** Codes of tRPC itself, when no domain code says more. */

@@ -9,6 +9,8 @@ const REQUIRED_ROLE = {
   "rollout:rollback": "OPERATOR",
   "rollout:acknowledge": "OPERATOR",
   "workOrders:submit": "OPERATOR",
+  "workOrders:cancel": "OPERATOR",
+  "audit:resubmit": "OPERATOR",
   "users:manage": "ADMIN",
   "tokens:own": "VIEWER",
 } as const satisfies Record<string, Role>;
