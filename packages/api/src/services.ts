@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@qmc/db";
-import type { LiveConfig, QueueManager, SystemQueues } from "@qmc/engine";
+import type { LiveConfig, OrderMetrics, QueueManager, SystemQueues } from "@qmc/engine";
 import type { Logger } from "@qmc/runtime";
 import type { Redis } from "@qmc/transport";
 
@@ -21,4 +21,6 @@ export interface ApiServices {
   secureCookies: boolean;
   /** A worker whose heartbeat is older counts as gone. */
   workerStaleAfterMs: number;
+  /** This process's order counts (cancels of waiting orders; submits count in the submitter). */
+  metrics?: OrderMetrics;
 }

@@ -11,6 +11,7 @@ export { type AttemptOutcome, type AttemptRequest, ExecutionManager } from "./ex
 export * from "./guard/index.ts";
 export * from "./health/index.ts";
 export { LegacyProcessor } from "./legacy/legacy-processor.ts";
+export type { OrderMetrics } from "./metrics/order-metrics.ts";
 export * from "./migration/index.ts";
 export { OrderExecutor } from "./new-system/order-executor.ts";
 export { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-monitor.ts";

@@ -76,6 +76,7 @@ async function build(): Promise<ApiServices> {
       queues,
       publisher,
       queuePrefix: env.QUEUE_PREFIX,
+      metrics: rollups,
       logger,
       allowedOrigins: env.ALLOWED_ORIGINS,
       sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,

@@ -22,7 +22,10 @@ export function createRunExecutor(
   },
 ): RunExecutor {
   const logger = resources.logger.child({ component: "runs" });
-  const submitter = new WorkOrderSubmitter(resources.prisma, queues, resources.commandPolicy, logger);
+  const submitter = new WorkOrderSubmitter(resources.prisma, queues, resources.commandPolicy, logger, {
+    maxQueueDepth: 10_000,
+    ...(resources.metrics ? { metrics: resources.metrics } : {}),
+  });
   return new RunExecutor(
     { prisma: resources.prisma, queues, queueManager: new QueueManager(liveConfig, submitter), logger },
     redisConnectionOptions(resources.redisUrl),

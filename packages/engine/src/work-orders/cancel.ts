@@ -1,6 +1,7 @@
 import { DomainError, isDomainError, planTransition } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import { cancelRequestChannel, type Redis } from "@qmc/transport";
+import { type OrderMetrics, recordLandedWrite } from "../metrics/order-metrics.ts";
 import { jobIdForAttempt, type SystemQueues } from "../queues/system-queues.ts";
 import { applyTransition } from "./transition-batcher.ts";
 
@@ -10,6 +11,8 @@ export interface CancelDeps {
   /** Connection used to publish the cancel signal to workers. */
   publisher: Redis;
   queuePrefix: string;
+  /** Counts an order cancelled here (a running one is counted by the worker that stops it). */
+  metrics?: OrderMetrics | undefined;
 }
 
 export type CancelResult =
@@ -47,6 +50,7 @@ export async function cancelWorkOrder(
           set: { finishedAt: new Date(), cancelRequestedAt: new Date(), nextRetryAt: null },
           metadata: { requestedBy: actor },
         });
+        recordLandedWrite(deps.metrics, { order, event: "CANCEL" });
         // Best effort: a job left behind finds the order CANCELLED and does nothing.
         await deps.queues.newSystem.remove(jobIdForAttempt(workOrderId, order.attempts + 1)).catch(() => 0);
         return { workOrderId, outcome: "cancelled" };

@@ -127,6 +127,10 @@ export const workOrdersRouter = createTRPCRouter({
           { workOrderId: input.id, system: "LEGACY", validEvents: [] },
         );
       }
-      return cancelWorkOrder({ prisma, queues, publisher, queuePrefix }, input.id, ctx.user.email);
+      return cancelWorkOrder(
+        { prisma, queues, publisher, queuePrefix, metrics: ctx.services.metrics },
+        input.id,
+        ctx.user.email,
+      );
     }),
 });
