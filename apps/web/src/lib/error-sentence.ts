@@ -94,6 +94,14 @@ const DOMAIN_SENTENCES: Partial<Record<DomainErrorCode, Sentence>> = {
   WORK_ORDER_NOT_FOUND: () => "That work order does not exist (or no longer does). Check the id.",
   INVALID_TRANSITION: (facts) => `${facts.message} Nothing was changed.`,
   MIGRATION_RUN_NOT_FOUND: () => "That background run does not exist. Reload the page.",
+  RETIREMENT_BLOCKED: (facts) =>
+    `Legacy cannot be retired yet: ${facts.message} Clear what the checklist marks as not met, then retire.`,
+  RUN_NOT_ACTIVE: () =>
+    "That run has already ended, so there is nothing to cancel. Its final counts are shown.",
+  INVALID_THRESHOLD: (facts) => `${facts.message} Correct the values and save again.`,
+  GATE_DECISION_NOT_FOUND: () => "That health decision does not exist. Reload the alert history.",
+  GATE_DECISION_NOT_OPEN: () =>
+    "That decision is no longer open (someone acknowledged it, or it resolved by itself). Nothing was changed.",
 };
 
 /** Codes of tRPC itself, when no domain code says more. */

@@ -11,6 +11,10 @@ const REQUIRED_ROLE = {
   "workOrders:submit": "OPERATOR",
   "workOrders:cancel": "OPERATOR",
   "audit:resubmit": "OPERATOR",
+  "guard:acknowledge": "OPERATOR",
+  "guard:thresholds": "ADMIN",
+  "migration:run": "OPERATOR",
+  "migration:retire": "ADMIN",
   "users:manage": "ADMIN",
   "tokens:own": "VIEWER",
 } as const satisfies Record<string, Role>;

@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ActionButton } from "~/components/action-button";
 import { ErrorMessage } from "~/components/error-message";
+import { PauseEvidenceLink } from "~/components/pause-evidence-link";
 import { missingReason, ReasonField } from "~/components/reason-field";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toast-provider";
@@ -48,6 +49,7 @@ export function PausedPanel({ live }: { live: RolloutConfig }) {
       <p>
         Why: <span className="user-text">{live.pausedReason ?? "a health threshold was crossed"}</span>
       </p>
+      <PauseEvidenceLink />
       <p>
         While paused, the percent cannot rise and the switch cannot go on. Lowering the percent and rolling
         back stay allowed.
