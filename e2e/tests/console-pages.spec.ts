@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { mutate } from "../console-support/api.ts";
 import { signInBrowserAsAdmin } from "../console-support/browser.ts";
 import {
   expectAccessible,
@@ -60,3 +61,27 @@ for (const target of PAGES) {
     expect(problems).toEqual([]);
   });
 }
+
+test("/work-orders/:id: server-rendered, accessible, fits 1366×768, no console error", async ({
+  page,
+}, testInfo) => {
+  await signInBrowserAsAdmin(page);
+  const order = await mutate<{ id: string }>(page.context().request, "workOrders.submit", {
+    kind: "synthetic",
+    payload: { durationMs: 10, outputBytes: 2_000 },
+  });
+  const problems = await watchForProblems(page);
+  const html = await (await page.request.get(`/work-orders/${order.id}`)).text();
+  expect(html).toContain(">Work order</h1>");
+  expect(html).toContain(order.id);
+  await page.goto(`/work-orders/${order.id}`);
+  await expect(page.getByTestId("order-state")).toHaveText("COMPLETED", { timeout: 20_000 });
+  await expect(
+    page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Work orders", exact: true }),
+  ).toHaveAttribute("aria-current", "page");
+  await expectAccessible(page, "/work-orders/:id");
+  await expectNoHorizontalScroll(page);
+  await saveScreenshot(page, testInfo, "work-order-detail");
+  await page.waitForTimeout(2_500);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,164 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { ActionButton } from "~/components/action-button";
+import { ConfirmDialog } from "~/components/confirm-dialog";
+import { ErrorMessage } from "~/components/error-message";
+import { LiveData } from "~/components/live-data";
+import { missingReason, ReasonField } from "~/components/reason-field";
+import { StatusBadge } from "~/components/status-badge";
+import { useToast } from "~/components/toast-provider";
+import { formatCount } from "~/lib/format";
+import { liveQuery } from "~/lib/live-query";
+import { useTRPC } from "~/trpc/react";
+import { type AuditFilters, resubmitFilter } from "./audit-filters";
+
+const ENDED = ["COMPLETED", "FAILED", "CANCELLED"];
+
+function describeFilter(filters: AuditFilters): string {
+  const parts = [
+    filters.subjectId && `order ${filters.subjectId}`,
+    filters.actor && `by ${filters.actor}`,
+    filters.from && `from ${filters.from} UTC`,
+    filters.to && `to ${filters.to} UTC`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(", ") : "no filter: every submission in the log";
+}
+
+/** Follows a background run with migration.status until it ends. */
+function RunProgress({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const query = useQuery({
+    ...trpc.migration.status.queryOptions({ runId }),
+    refetchInterval: (q) => (q.state.data && ENDED.includes(q.state.data.status) ? false : 1_000),
+  });
+  return (
+    <LiveData query={query} what="the bulk resubmission's progress">
+      {(run) => {
+        const tone =
+          run.status === "COMPLETED"
+            ? "ok"
+            : run.status === "FAILED"
+              ? "bad"
+              : run.status === "CANCELLED"
+                ? "unknown"
+                : "warn";
+        return (
+          <div className="stack" data-testid="bulk-progress">
+            <p>
+              <StatusBadge tone={tone}>
+                <span data-testid="bulk-status">{run.status}</span>
+              </StatusBadge>{" "}
+              {formatCount(run.processed)} of {formatCount(run.total)} processed · {formatCount(run.moved)}{" "}
+              resubmitted · {formatCount(run.skipped)} skipped · {formatCount(run.failed)} failed
+            </p>
+            <progress
+              className="run-progress"
+              max={Math.max(run.total, 1)}
+              value={run.total === 0 && ENDED.includes(run.status) ? 1 : run.processed}
+              aria-label="Bulk resubmission progress"
+            />
+            {run.error && <p className="error-message user-text">{run.error}</p>}
+            <p className="hint">
+              Run <span className="mono">{run.id}</span> ·{" "}
+              <Link href="/audit?action=work_order.resubmit">The resubmitted orders in the audit log</Link>
+            </p>
+          </div>
+        );
+      }}
+    </LiveData>
+  );
+}
+
+/** Resubmits every submission the current filter matches, after the dry-run count and a reason. */
+export function BulkResubmit({ filters }: { filters: AuditFilters }) {
+  const trpc = useTRPC();
+  const notify = useToast();
+  const filter = resubmitFilter(filters);
+  const plan = useQuery({ ...trpc.audit.bulkResubmitPlan.queryOptions(filter), ...liveQuery });
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [runId, setRunId] = useState<string | null>(null);
+  const [confirmedCount, setConfirmedCount] = useState(0);
+  const start = useMutation(
+    trpc.audit.bulkResubmit.mutationOptions({
+      onSuccess: (started) => {
+        setOpen(false);
+        setReason("");
+        setRunId(started.runId);
+        notify({
+          title: `Bulk resubmission started (${formatCount(confirmedCount)} orders)`,
+          description: `Run ${started.runId}`,
+          link: { href: "/audit?action=work_order.resubmit", label: "Resubmitted orders" },
+        });
+      },
+    }),
+  );
+  return (
+    <section className="card" aria-labelledby="bulk-title">
+      <h2 id="bulk-title">Bulk resubmit</h2>
+      <LiveData query={plan} what="the dry-run count">
+        {(dry) => (
+          <div className="stack">
+            <p data-testid="bulk-plan">
+              Dry run for the current filter ({describeFilter(filters)}):{" "}
+              <strong>{formatCount(dry.count)} submissions</strong> would be resubmitted
+              {dry.excludedShadows > 0
+                ? `; ${formatCount(dry.excludedShadows)} shadow copies are left out`
+                : ""}
+              .{filters.action ? " The action filter does not apply: only submissions are resubmitted." : ""}
+            </p>
+            <div className="actions">
+              <ActionButton
+                tone="primary"
+                disabledReason={dry.count === 0 ? "The current filter matches no submission." : null}
+                onClick={() => {
+                  setConfirmedCount(dry.count);
+                  start.reset();
+                  setOpen(true);
+                }}
+              >
+                Resubmit {formatCount(dry.count)} orders…
+              </ActionButton>
+            </div>
+            <ConfirmDialog
+              open={open}
+              title={`Resubmit ${formatCount(dry.count)} orders?`}
+              tone="primary"
+              confirmLabel={`Resubmit ${formatCount(dry.count)} orders`}
+              busy={start.isPending}
+              confirmDisabledReason={missingReason(reason)}
+              onConfirm={() => {
+                setConfirmedCount(dry.count);
+                start.mutate({ filter, upToId: dry.upToId, reason: reason.trim() });
+              }}
+              onClose={() => {
+                setOpen(false);
+                start.reset();
+              }}
+            >
+              <p>
+                <strong>{formatCount(dry.count)} orders</strong> ({describeFilter(filters)}, up to entry{" "}
+                {dry.upToId}) are submitted again as new orders, routed by the live rollout, each linking back
+                to its original. Entries written after the count are not included.
+              </p>
+              {dry.sampleSubjectIds.length > 0 && (
+                <p className="hint">
+                  For example: <span className="mono">{dry.sampleSubjectIds.slice(0, 5).join(", ")}</span>
+                </p>
+              )}
+              <ReasonField
+                value={reason}
+                onChange={setReason}
+                placeholder="e.g. failed during the Redis outage"
+              />
+              <ErrorMessage error={start.error} />
+            </ConfirmDialog>
+          </div>
+        )}
+      </LiveData>
+      {runId && <RunProgress runId={runId} />}
+    </section>
+  );
+}
