@@ -80,6 +80,14 @@ export function BulkResubmit({ filters }: { filters: AuditFilters }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [runId, setRunId] = useState<string | null>(null);
+  // A run still going (started before a reload, or by someone else) is followed too.
+  const latest = useQuery({
+    ...trpc.migration.runs.queryOptions({ type: "BULK_RESUBMIT", limit: 1 }),
+    ...liveQuery,
+    enabled: runId === null,
+  });
+  const active = latest.data?.[0];
+  const followed = runId ?? (active && !ENDED.includes(active.status) ? active.id : null);
   const [confirmedCount, setConfirmedCount] = useState(0);
   const start = useMutation(
     trpc.audit.bulkResubmit.mutationOptions({
@@ -158,7 +166,7 @@ export function BulkResubmit({ filters }: { filters: AuditFilters }) {
           </div>
         )}
       </LiveData>
-      {runId && <RunProgress runId={runId} />}
+      {followed && <RunProgress runId={followed} />}
     </section>
   );
 }

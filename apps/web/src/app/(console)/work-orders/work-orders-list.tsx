@@ -109,7 +109,29 @@ export function WorkOrdersList() {
       <LiveData query={query} what="the work orders">
         {(page) =>
           page.items.length === 0 ? (
-            <EmptyState title="No work order matches these filters." />
+            <EmptyState title="No work order matches these filters.">
+              {filters.system === "NEW" ? (
+                <>
+                  Orders the rollout sends to legacy are listed under{" "}
+                  <Link
+                    href={`${pathname}${queryString({ ...filters, system: "LEGACY", role: undefined, state: undefined, cursor: undefined })}`}
+                  >
+                    Legacy
+                  </Link>
+                  .
+                </>
+              ) : (
+                <>
+                  Orders the rollout sends to the new system are listed under{" "}
+                  <Link
+                    href={`${pathname}${queryString({ ...filters, system: "NEW", state: undefined, cursor: undefined })}`}
+                  >
+                    New system
+                  </Link>
+                  .
+                </>
+              )}
+            </EmptyState>
           ) : (
             <>
               <table className="table" data-testid="work-orders">
