@@ -4,10 +4,19 @@ import { useState } from "react";
 const COLLAPSED_CHARS = 400;
 
 /** A payload or an output as the person gave it: monospace text, long values collapsed with "show all". */
-export function LongText({ value, label }: { value: string; label: string }) {
+export function LongText({
+  value,
+  label,
+  collapsedChars = COLLAPSED_CHARS,
+}: {
+  value: string;
+  label: string;
+  /** How much shows before "show all". */
+  collapsedChars?: number;
+}) {
   const [all, setAll] = useState(false);
-  const long = value.length > COLLAPSED_CHARS;
-  const shown = long && !all ? `${value.slice(0, COLLAPSED_CHARS)}…` : value;
+  const long = value.length > collapsedChars;
+  const shown = long && !all ? `${value.slice(0, collapsedChars)}…` : value;
   return (
     <figure className="long-text" aria-label={label}>
       <pre className="mono user-text long-text-value">{shown}</pre>
@@ -21,7 +30,7 @@ export function LongText({ value, label }: { value: string; label: string }) {
 }
 
 /** JSON values (payloads, diffs) pretty-printed for {@link LongText}. */
-export function jsonText(value: unknown): string {
+export function jsonText(value: unknown, compact = false): string {
   if (value === null || value === undefined) return "—";
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  return typeof value === "string" ? value : JSON.stringify(value, null, compact ? undefined : 2);
 }

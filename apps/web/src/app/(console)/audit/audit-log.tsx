@@ -169,7 +169,11 @@ export function AuditLog() {
                           </td>
                           <td>
                             {hasDetails ? (
-                              <LongText value={jsonText(details)} label={`Details of entry ${entry.id}`} />
+                              <LongText
+                                value={jsonText(details, true)}
+                                label={`Details of entry ${entry.id}`}
+                                collapsedChars={160}
+                              />
                             ) : (
                               <span className="muted">—</span>
                             )}
