@@ -37,6 +37,8 @@ interface TimeSeriesChartProps {
   from: number;
   to: number;
   format: (value: number) => string;
+  /** The y axis's ticks, when the unit is stated in the caption instead (default: `format`). */
+  axisFormat?: (value: number) => string;
   /** Which systems this chart draws (percent over time draws only new). */
   systems?: ReadonlyArray<"legacy" | "new">;
   names?: Partial<Record<"legacy" | "new", string>>;
@@ -76,6 +78,7 @@ export function TimeSeriesChart({
   from,
   to,
   format,
+  axisFormat = format,
   systems = ["legacy", "new"],
   names = {},
   markers = [],
@@ -103,7 +106,7 @@ export function TimeSeriesChart({
             tickFormatter={tick}
             minTickGap={24}
           />
-          <YAxis width={64} tickFormatter={format} />
+          <YAxis width={72} tickFormatter={axisFormat} />
           <Tooltip
             labelFormatter={(t) => dayAndTime.format(Number(t))}
             formatter={(v) => format(Number(v))}
@@ -115,7 +118,7 @@ export function TimeSeriesChart({
               name={names.legacy ?? "Legacy"}
               stroke="var(--legacy)"
               strokeWidth={2}
-              dot={false}
+              dot={{ r: 2 }}
               type={step ? "stepAfter" : "linear"}
               isAnimationActive={false}
               connectNulls={false}
@@ -127,7 +130,7 @@ export function TimeSeriesChart({
               name={names.new ?? "New"}
               stroke="var(--new)"
               strokeWidth={2}
-              dot={false}
+              dot={{ r: 2 }}
               type={step ? "stepAfter" : "linear"}
               isAnimationActive={false}
               connectNulls={false}

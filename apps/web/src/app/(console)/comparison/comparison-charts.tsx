@@ -10,7 +10,7 @@ import {
 import { MarkerList } from "~/components/charts/marker-list";
 import { type SeriesPoint, TimeSeriesChart } from "~/components/charts/time-series-chart";
 import { LiveData } from "~/components/live-data";
-import { formatMs, formatPerMinute, formatRatio } from "~/lib/format";
+import { formatCount, formatMs, formatPerMinute, formatRatio } from "~/lib/format";
 import { liveQuery } from "~/lib/live-query";
 import type { TimeWindowKey } from "~/lib/time-window";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
@@ -56,9 +56,10 @@ export function ComparisonCharts({ window }: { window: TimeWindowKey }) {
             { title: "Latency p50", measure: "p50Ms" as const, format: formatMs, threshold: null },
             { title: "Latency p99", measure: "p99Ms" as const, format: formatMs, threshold: null },
             {
-              title: "Throughput",
+              title: "Throughput (orders/min)",
               measure: "throughputPerMinute" as const,
               format: formatPerMinute,
+              axisFormat: (v: number) => formatCount(v),
               threshold: null,
             },
           ];
@@ -73,6 +74,7 @@ export function ComparisonCharts({ window }: { window: TimeWindowKey }) {
                       from={s.from}
                       to={s.to}
                       format={c.format}
+                      axisFormat={"axisFormat" in c ? c.axisFormat : c.format}
                       markers={markers}
                       threshold={c.threshold}
                     />

@@ -20,14 +20,14 @@ import {
   windowWords,
 } from "./health-words";
 
-function ActionTaken({ evaluation }: { evaluation: RuleEvaluation }) {
+function ActionTaken({ evaluation, ruleAction }: { evaluation: RuleEvaluation; ruleAction: string }) {
   if (evaluation.decisionId && evaluation.decisionStatus) {
     const status = DECISION_STATUS[evaluation.decisionStatus];
     return (
       <>
         <StatusBadge tone={status.tone}>{status.text}</StatusBadge>{" "}
         <Link href={decisionLink(evaluation.decisionId)}>
-          {evaluation.action ? actionName(evaluation.action) : "Decision"}: see why
+          {actionName(evaluation.action ?? ruleAction)}: see why
         </Link>
       </>
     );
@@ -116,7 +116,13 @@ export function ThresholdsCard() {
                               <StatusBadge tone="unknown">Not evaluated</StatusBadge>
                             )}
                           </td>
-                          <td>{e ? <ActionTaken evaluation={e} /> : <span className="muted">None</span>}</td>
+                          <td>
+                            {e ? (
+                              <ActionTaken evaluation={e} ruleAction={rule.action} />
+                            ) : (
+                              <span className="muted">None</span>
+                            )}
+                          </td>
                         </tr>
                       ))}
                     </Fragment>
