@@ -76,6 +76,14 @@ test("shadow mode on: the consistency rate and the mismatches with the fields th
   await expect(table.getByRole("row", { name: /Queue depth now/ })).toBeVisible();
   // The shadow-mode switch-on is a config change marked on the charts, in words.
   await expect(page.getByTestId("chart-markers")).toContainText("shadow on", { timeout: 15_000 });
+  for (const chart of [
+    "Error rate",
+    "Latency p50",
+    "Latency p99",
+    "Throughput (orders/min)",
+    "Queue depth (jobs waiting)",
+  ])
+    await expect(page.getByRole("figure", { name: chart })).toBeVisible();
   await expect(page.getByTestId("time-zone-note")).toContainText("Chart times are in your time zone (");
   expect(problems).toEqual([]);
 });

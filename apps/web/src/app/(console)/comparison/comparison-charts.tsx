@@ -1,4 +1,5 @@
 "use client";
+import type { RouterOutputs } from "@qmc/api";
 import { useQuery } from "@tanstack/react-query";
 import {
   SERIES_REFRESH_MS,
@@ -16,6 +17,45 @@ import type { TimeWindowKey } from "~/lib/time-window";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 
 type Measure = "errorRate" | "p50Ms" | "p99Ms" | "throughputPerMinute";
+
+type TimeSeries = RouterOutputs["health"]["timeSeries"];
+
+/** Jobs waiting (and delayed) in each queue, sampled by the guard, per bucket; null where none was taken. */
+function depthPointsOf(series: TimeSeries): SeriesPoint[] {
+  const byStream = (stream: "LEGACY" | "NEW") => series.series.find((x) => x.stream === stream)?.points ?? [];
+  const legacy = byStream("LEGACY");
+  const fresh = byStream("NEW");
+  const queued = (p: TimeSeries["series"][number]["points"][number] | undefined) =>
+    p?.queueDepth ? p.queueDepth.waiting + p.queueDepth.delayed : null;
+  return legacy.map((p, i) => ({ t: new Date(p.at).getTime(), legacy: queued(p), new: queued(fresh[i]) }));
+}
+
+/** Queue depth over the window, from health.timeSeries (the guard's depth samples). */
+function QueueDepthOverTime({ window }: { window: TimeWindowKey }) {
+  const trpc = useTRPC();
+  const markers = useChartMarkers();
+  const query = useQuery({
+    ...trpc.health.timeSeries.queryOptions({ window, streams: ["LEGACY", "NEW"] }),
+    ...liveQuery,
+    refetchInterval: SERIES_REFRESH_MS,
+  });
+  return (
+    <figure className="chart-figure">
+      <figcaption>Queue depth (jobs waiting)</figcaption>
+      <LiveData query={query} what="the queue depth over time">
+        {(s) => (
+          <TimeSeriesChart
+            points={depthPointsOf(s)}
+            from={new Date(s.from).getTime()}
+            to={new Date(s.to).getTime()}
+            format={(v) => formatCount(v)}
+            markers={markers}
+          />
+        )}
+      </LiveData>
+    </figure>
+  );
+}
 
 function pointsOf(series: StatsSeries, measure: Measure): SeriesPoint[] {
   return series.buckets.map((b) => ({
@@ -80,6 +120,7 @@ export function ComparisonCharts({ window }: { window: TimeWindowKey }) {
                     />
                   </figure>
                 ))}
+                <QueueDepthOverTime window={window} />
               </div>
               <MarkerList markers={markers} from={s.from} to={s.to} />
             </>
