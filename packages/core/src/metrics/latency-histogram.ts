@@ -2,7 +2,7 @@
  * Latency histograms that merge by adding counts, so per-minute rollups of any number of workers
  * combine into any window without raw rows, and still give p50/p95/p99.
  *
- * Bucket bounds grow by 1.2× from 1 ms to ~1 h (47 buckets plus an overflow): a quantile read
+ * Bucket bounds grow by 1.2× from 1 ms to ~1 h (84 buckets plus an overflow): a quantile read
  * from them is within ±10 % of the true value (the bucket is interpolated geometrically), fine
  * enough to tell a p99 ratio of 2.0 from 2.4, which the guard's "2 × legacy p99" rule needs.
  */
