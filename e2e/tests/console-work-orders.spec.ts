@@ -26,6 +26,13 @@ async function submitFromForm(page: Page, system: "legacy" | "the new system"): 
   return id;
 }
 
+/** The "orders finished in this window" number of a system on the Migration page. */
+async function finishedOnMigrationPage(page: Page, system: "legacy" | "new"): Promise<number> {
+  await page.goto("/migration");
+  const text = (await page.getByTestId(`orders-finished-${system}`).textContent()) ?? "";
+  return Number(text.replace(/[^0-9]/g, ""));
+}
+
 test("an operator submits synthetic orders from the form and watches them reach COMPLETED", async ({
   page,
 }) => {
@@ -33,6 +40,8 @@ test("an operator submits synthetic orders from the form and watches them reach 
   const operator = await createUser("OPERATOR");
   await signInBrowser(page, operator);
   const problems = await watchForProblems(page);
+  // What Migration progress counts before: the e2e database is shared by the whole run.
+  const newFinishedBefore = await finishedOnMigrationPage(page, "new");
   await page.goto("/work-orders");
 
   // The kind's schema refuses a bad payload before anything is sent, next to the field.
@@ -64,6 +73,12 @@ test("an operator submits synthetic orders from the form and watches them reach 
   for (const id of newIds) {
     await expect(page.locator(`tr[data-order-id="${id}"]`)).toContainText("COMPLETED", { timeout: 30_000 });
   }
+
+  // Their counts move on Migration progress (rollups flushed every second in the e2e worker).
+  await expect
+    .poll(() => finishedOnMigrationPage(page, "new"), { timeout: 20_000, intervals: [1_000] })
+    .toBeGreaterThanOrEqual(newFinishedBefore + 2);
+  await page.goto("/work-orders");
 
   // Filters are in the URL; back restores them.
   await page.getByLabel("State").selectOption("COMPLETED");

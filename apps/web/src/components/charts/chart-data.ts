@@ -11,8 +11,8 @@ import type { ChartMarker } from "./time-series-chart";
 /** Buckets per chart: enough to see a trend, few enough for two batched requests. */
 export const SERIES_BUCKETS = 12;
 
-/** Series refresh a little slower than single figures: they are twelve windows at once. */
-export const SERIES_REFRESH_MS = 5_000;
+/** Series refresh with the figures, within 2 s of a change (twelve cheap rollup windows each). */
+export const SERIES_REFRESH_MS = 2_000;
 
 export type StatsBucket = RouterOutputs["comparison"]["stats"];
 

@@ -53,6 +53,11 @@ function ordersPoints(series: StatsSeries): SeriesPoint[] {
   }));
 }
 
+/** Orders of one system that finished (completed or failed) in the whole window. */
+function finishedIn(series: StatsSeries, system: "LEGACY" | "NEW"): number {
+  return series.buckets.reduce((sum, b) => sum + (systemOf(b, system)?.finished ?? 0), 0);
+}
+
 /** Rollout percent over time, orders per system over time, and the legacy backlog now. */
 export function ProgressCharts({ window }: { window: TimeWindowKey }) {
   const trpc = useTRPC();
@@ -100,6 +105,16 @@ export function ProgressCharts({ window }: { window: TimeWindowKey }) {
               </figure>
             </div>
             <MarkerList markers={markers} from={s.from} to={s.to} />
+            <dl className="big-numbers" data-testid="orders-finished">
+              {(["LEGACY", "NEW"] as const).map((system) => (
+                <div key={system}>
+                  <dt>{system === "LEGACY" ? "legacy" : "new system"}: orders finished in this window</dt>
+                  <dd data-testid={`orders-finished-${system.toLowerCase()}`}>
+                    {formatCount(finishedIn(s, system))}
+                  </dd>
+                </div>
+              ))}
+            </dl>
           </>
         )}
       </LiveData>
