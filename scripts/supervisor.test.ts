@@ -99,7 +99,7 @@ describe("Supervisor", () => {
   });
 
   it("stop forwards the signal, waits for every child and cancels a pending restart", async () => {
-    const { supervisor, lines } = supervise([node("web", SERVES), node("worker", CRASHES)], {
+    const { supervisor, lines, output } = supervise([node("web", SERVES), node("worker", CRASHES)], {
       initialDelayMs: 2000,
       maxDelayMs: 2000,
       stableAfterMs: 60_000,
@@ -107,6 +107,10 @@ describe("Supervisor", () => {
     supervisor.start();
     const webPid = supervisor.pid("web") ?? 0;
     await untilLine(lines, /worker exited \(3\); restarting in 2 s/);
+    // The web child has its SIGTERM handler once it said "up" (a slow machine may not be there yet).
+    for (const deadline = Date.now() + 5000; !output().includes("[web] up") && Date.now() < deadline; ) {
+      await sleep(20);
+    }
     expect(await supervisor.stop("SIGTERM")).toBe(true);
     expect(lines.some((line) => line.endsWith("web stopped (0)"))).toBe(true);
     expect(() => process.kill(webPid, 0)).toThrow(); // gone
