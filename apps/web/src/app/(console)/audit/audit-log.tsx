@@ -143,7 +143,7 @@ export function AuditLog() {
                           <td>
                             <RelativeTime at={entry.at} />
                           </td>
-                          <td className="user-text">{entry.actor}</td>
+                          <td className="user-text identity">{entry.actor}</td>
                           <td className="mono">{entry.action}</td>
                           <td>
                             <span className="hint">{entry.subjectType} </span>

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Overview" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-/** Where are we, is it healthy, what next: rendered on the server, then live every 2 s. */
+/** Where are we, is it healthy, what next: rendered on the server, then live (every 1.5 s). */
 export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   const raw = (await searchParams).window;
   const window = timeWindow(Array.isArray(raw) ? raw[0] : raw).key;
@@ -22,6 +22,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   const trpc = getServerTrpc();
   await Promise.all([
     queryClient.prefetchQuery(trpc.rollout.get.queryOptions()),
+    queryClient.prefetchQuery(trpc.health.phase.queryOptions()),
     queryClient.prefetchQuery(trpc.system.workers.queryOptions()),
     queryClient.prefetchQuery(trpc.system.queueDepths.queryOptions()),
     queryClient.prefetchQuery(comparisonStatsQuery(getServerApi(), window)),

@@ -37,13 +37,13 @@ export function ConfigHistoryTable() {
                   const changes = changesBetween(versions[index + 1], version);
                   return (
                     <tr key={version.version}>
-                      <td>
+                      <td className="identity">
                         <Link href={`/audit?subjectId=${version.version}`}>v{version.version}</Link>
                       </td>
-                      <td>
+                      <td className="identity">
                         <RelativeTime at={version.createdAt} />
                       </td>
-                      <td className="user-text">{version.actor}</td>
+                      <td className="user-text identity">{version.actor}</td>
                       <td className="user-text">{version.reason}</td>
                       <td>
                         {changes.length === 0 ? (

@@ -31,7 +31,7 @@ export function UsersTable({ users, selectedId }: { users: ConsoleUser[]; select
       <tbody>
         {users.map((user) => (
           <tr key={user.id} aria-current={user.id === selectedId ? "true" : undefined}>
-            <td className="user-text">{user.email}</td>
+            <td className="user-text identity">{user.email}</td>
             <td className="user-text">{user.name ?? "—"}</td>
             <td>{roleName(user.role)}</td>
             <td>
