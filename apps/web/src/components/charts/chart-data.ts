@@ -4,17 +4,29 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { TRPCClient } from "@trpc/client";
 import { formatPercent } from "~/lib/format";
 import { liveQuery } from "~/lib/live-query";
-import { type TimeWindowKey, timeWindow } from "~/lib/time-window";
+import type { TimeWindowKey } from "~/lib/time-window";
 import { useTRPC } from "~/trpc/react";
 import type { ChartMarker } from "./time-series-chart";
 
-/** Buckets per chart: enough to see a trend, few enough for two batched requests. */
-export const SERIES_BUCKETS = 12;
-
-/** Series refresh with the figures, within 2 s of a change (twelve cheap rollup windows each). */
+/** Series refresh with the figures, within 2 s of a change (one rollup read per refresh). */
 export const SERIES_REFRESH_MS = 2_000;
 
-export type StatsBucket = RouterOutputs["comparison"]["stats"];
+/** One system's figures in one bucket of a series (the shape of comparison.stats per system). */
+export interface SeriesSystem {
+  system: "LEGACY" | "NEW";
+  finished: number;
+  failed: number;
+  errorRate: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  throughputPerMinute: number;
+}
+
+export interface StatsBucket {
+  from: Date;
+  to: Date;
+  systems: SeriesSystem[];
+}
 
 export interface StatsSeries {
   from: number;
@@ -22,28 +34,51 @@ export interface StatsSeries {
   buckets: StatsBucket[];
 }
 
+type TimeSeries = RouterOutputs["health"]["timeSeries"];
+type TimeSeriesPoint = TimeSeries["series"][number]["points"][number];
+
+function systemFigures(system: "LEGACY" | "NEW", point: TimeSeriesPoint | undefined): SeriesSystem[] {
+  if (!point) return [];
+  return [
+    {
+      system,
+      finished: point.completed + point.failed,
+      failed: point.failed,
+      errorRate: point.errorRate,
+      p50Ms: point.p50LatencyMs,
+      p99Ms: point.p99LatencyMs,
+      throughputPerMinute: point.throughputPerMinute,
+    },
+  ];
+}
+
 /**
- * comparison.stats for each twelfth of the window, ending now at each refresh: error rate, p50/p99,
- * throughput and finished orders per system over time, from the same figures as the side-by-side
- * table. Keyed by the window, so a refresh replaces the chart in place.
+ * Error rate, p50/p99, throughput and finished orders per system over the window, from one
+ * `health.timeSeries` read (minute rollups; bucket size chosen by the server for the window).
+ * Keyed by the window, so a refresh replaces the chart in place.
  */
 export function statsSeriesQuery(client: TRPCClient<AppRouter>, window: TimeWindowKey) {
   return queryOptions({
-    queryKey: ["comparison.stats.series", { window }],
+    queryKey: ["health.timeSeries.stats", { window }],
     queryFn: async (): Promise<StatsSeries> => {
-      const to = Date.now();
-      const span = timeWindow(window).ms;
-      const step = span / SERIES_BUCKETS;
-      const from = to - span;
-      const buckets = await Promise.all(
-        Array.from({ length: SERIES_BUCKETS }, (_, i) =>
-          client.comparison.stats.query({
-            from: new Date(from + i * step),
-            to: new Date(from + (i + 1) * step),
-          }),
-        ),
-      );
-      return { from, to, buckets };
+      const ts = await client.health.timeSeries.query({ window, streams: ["LEGACY", "NEW"] });
+      const bucketMs = ts.bucketSeconds * 1000;
+      const pointsOf = (stream: "LEGACY" | "NEW") =>
+        new Map(
+          (ts.series.find((s) => s.stream === stream)?.points ?? []).map((p) => [
+            new Date(p.at).getTime(),
+            p,
+          ]),
+        );
+      const legacy = pointsOf("LEGACY");
+      const fresh = pointsOf("NEW");
+      const times = [...new Set([...legacy.keys(), ...fresh.keys()])].sort((x, y) => x - y);
+      const buckets = times.map((t) => ({
+        from: new Date(t),
+        to: new Date(t + bucketMs),
+        systems: [...systemFigures("LEGACY", legacy.get(t)), ...systemFigures("NEW", fresh.get(t))],
+      }));
+      return { from: new Date(ts.from).getTime(), to: new Date(ts.to).getTime(), buckets };
     },
   });
 }
