@@ -65,7 +65,7 @@ export function AlertsCard({ cursor }: { cursor: string | null }) {
                         <br />
                         <span className="muted">limit {formatLimit(d.metric, d.limit)}</span>
                       </td>
-                      <td>{actionName(d.action)}</td>
+                      <td>{actionName(d.action, d.metric)}</td>
                       <td>
                         <StatusBadge tone={DECISION_STATUS[d.status].tone}>
                           {DECISION_STATUS[d.status].text}

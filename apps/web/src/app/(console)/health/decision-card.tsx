@@ -107,7 +107,7 @@ export function DecisionCard({ id }: { id: string }) {
             <>
               <p>
                 <StatusBadge tone={status.tone}>{status.text}</StatusBadge>{" "}
-                <strong>{actionName(d.action)}</strong> because the{" "}
+                <strong>{actionName(d.action, d.metric)}</strong> because the{" "}
                 {METRIC_NAME[d.metric].charAt(0).toLowerCase() + METRIC_NAME[d.metric].slice(1)} (
                 <span className="mono">{d.subject}</span>) was {formatMetric(d.metric, d.value)}, limit{" "}
                 {formatLimit(d.metric, d.limit)}.

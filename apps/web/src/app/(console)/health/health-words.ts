@@ -43,12 +43,19 @@ export const STATUS_WORDS: Record<RuleEvaluation["status"], { tone: StatusTone; 
 
 const ACTION_WORDS: Record<string, string> = {
   PAUSE_ROLLOUT: "Pause the rollout",
-  ALERT: "Alert: investigate",
+  ALERT: "Alert",
   REDUCE_CONCURRENCY: "Halve that worker's concurrency",
   RESTORE_CONCURRENCY: "Restore that worker's concurrency",
 };
 
-export function actionName(action: string): string {
+/** What an alert asks of the operator, per rule, as the migration plan words it. */
+const ALERT_ASKS: Record<string, string> = {
+  P99_LATENCY_RATIO: "Alert: investigate",
+  QUEUE_DEPTH_GROWTH: "Alert: check the scheduler",
+};
+
+export function actionName(action: string, metric?: string): string {
+  if (action === "ALERT" && metric && ALERT_ASKS[metric]) return ALERT_ASKS[metric];
   return ACTION_WORDS[action] ?? action;
 }
 

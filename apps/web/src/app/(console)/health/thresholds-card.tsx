@@ -20,14 +20,22 @@ import {
   windowWords,
 } from "./health-words";
 
-function ActionTaken({ evaluation, ruleAction }: { evaluation: RuleEvaluation; ruleAction: string }) {
+function ActionTaken({
+  evaluation,
+  ruleAction,
+  metric,
+}: {
+  evaluation: RuleEvaluation;
+  ruleAction: string;
+  metric: string;
+}) {
   if (evaluation.decisionId && evaluation.decisionStatus) {
     const status = DECISION_STATUS[evaluation.decisionStatus];
     return (
       <>
         <StatusBadge tone={status.tone}>{status.text}</StatusBadge>{" "}
         <Link href={decisionLink(evaluation.decisionId)}>
-          {actionName(evaluation.action ?? ruleAction)}: see why
+          {actionName(evaluation.action ?? ruleAction, metric)}: see why
         </Link>
       </>
     );
@@ -91,7 +99,7 @@ export function ThresholdsCard() {
                               {METRIC_NAME[rule.metric]}
                               <br />
                               <span className="muted">
-                                then: {actionName(rule.action)}
+                                then: {actionName(rule.action, rule.metric)}
                                 {rule.enabled ? "" : " (rule off)"}
                               </span>
                             </th>
@@ -118,7 +126,7 @@ export function ThresholdsCard() {
                           </td>
                           <td>
                             {e ? (
-                              <ActionTaken evaluation={e} ruleAction={rule.action} />
+                              <ActionTaken evaluation={e} ruleAction={rule.action} metric={rule.metric} />
                             ) : (
                               <span className="muted">None</span>
                             )}
