@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import type { FormEvent } from "react";
+import { CursorPager } from "~/components/cursor-pager";
 import { EmptyState } from "~/components/empty-state";
 import { LiveData } from "~/components/live-data";
 import { jsonText, LongText } from "~/components/long-text";
@@ -192,18 +193,16 @@ export function AuditLog() {
                     })}
                   </tbody>
                 </table>
-                <nav className="pager" aria-label="Pages">
-                  {filters.cursor && (
-                    <Link href={`${pathname}${auditQueryString(withoutCursor)}`}>First page</Link>
-                  )}
-                  {page.nextCursor ? (
-                    <Link href={`${pathname}${auditQueryString({ ...filters, cursor: page.nextCursor })}`}>
-                      Older entries
-                    </Link>
-                  ) : (
-                    <span className="hint">End of the log.</span>
-                  )}
-                </nav>
+                <CursorPager
+                  firstHref={filters.cursor ? `${pathname}${auditQueryString(withoutCursor)}` : null}
+                  nextHref={
+                    page.nextCursor
+                      ? `${pathname}${auditQueryString({ ...filters, cursor: page.nextCursor })}`
+                      : null
+                  }
+                  nextLabel="Older entries"
+                  endLabel="End of the log."
+                />
               </>
             )
           }

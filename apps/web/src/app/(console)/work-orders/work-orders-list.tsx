@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import type { FormEvent } from "react";
+import { CursorPager } from "~/components/cursor-pager";
 import { EmptyState } from "~/components/empty-state";
 import { LiveData } from "~/components/live-data";
 import { RelativeTime } from "~/components/relative-time";
@@ -189,20 +190,18 @@ export function WorkOrdersList() {
                   })}
                 </tbody>
               </table>
-              <nav className="pager" aria-label="Pages">
-                {filters.cursor && (
-                  <Link href={`${pathname}${queryString({ ...filters, cursor: undefined })}`}>
-                    First page
-                  </Link>
-                )}
-                {page.nextCursor ? (
-                  <Link href={`${pathname}${queryString({ ...filters, cursor: page.nextCursor })}`}>
-                    Next page
-                  </Link>
-                ) : (
-                  <span className="hint">End of the list.</span>
-                )}
-              </nav>
+              <CursorPager
+                firstHref={
+                  filters.cursor ? `${pathname}${queryString({ ...filters, cursor: undefined })}` : null
+                }
+                nextHref={
+                  page.nextCursor
+                    ? `${pathname}${queryString({ ...filters, cursor: page.nextCursor })}`
+                    : null
+                }
+                nextLabel="Next page"
+                endLabel="End of the list."
+              />
             </>
           )
         }
