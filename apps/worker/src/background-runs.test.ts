@@ -1,5 +1,5 @@
 import { InFlightMigration } from "@qmc/engine";
-import { createEngineHarness, type EngineHarness, pollUntil } from "@qmc/engine/testing";
+import { createEngineHarness, type EngineHarness, holdLegacyRow, pollUntil } from "@qmc/engine/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { workerFleet } from "./testing/spawn-worker.ts";
 
@@ -19,30 +19,7 @@ afterAll(() => h.close());
 
 const start = (workerId: string) => fleet.start(workerId, { WORKER_SYSTEMS: "new" });
 
-/** Locks a legacy order's row until released: the batch that moves it waits on the lock. */
-async function holdRow(id: string): Promise<() => Promise<void>> {
-  let release = () => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked = () => {};
-  const isLocked = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const held = h.db.prisma.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "LegacyWorkOrder" WHERE id = ${id} FOR UPDATE`;
-      locked();
-      await gate;
-    },
-    { timeout: 60_000 },
-  );
-  await isLocked;
-  return async () => {
-    release();
-    await held;
-  };
-}
+const holdRow = (id: string) => holdLegacyRow(h.db, id);
 
 describe("background runs in worker processes", () => {
   it("a worker SIGKILLed mid-run: another worker takes the run over from its cursor, every order moved exactly once", async () => {

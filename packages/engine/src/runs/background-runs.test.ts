@@ -10,6 +10,7 @@ import {
 import { startBulkResubmit } from "../resubmission/bulk-resubmit.ts";
 import { createEngineHarness, type EngineHarness } from "../testing/engine-harness.ts";
 import { pollUntil } from "../testing/order-history.ts";
+import { holdLegacyRow } from "../testing/row-lock.ts";
 import { findRun, requestCancel } from "./run-store.ts";
 
 /**
@@ -25,30 +26,7 @@ afterAll(() => h.close());
 
 const ONCALL = { actor: "oncall@example.com", reason: "stop it" };
 
-/** Locks a legacy order's row until released: the batch that moves it waits on the lock. */
-async function holdRow(id: string): Promise<() => Promise<void>> {
-  let release = () => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked = () => {};
-  const isLocked = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const held = h.db.prisma.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "LegacyWorkOrder" WHERE id = ${id} FOR UPDATE`;
-      locked();
-      await gate;
-    },
-    { timeout: 60_000 },
-  );
-  await isLocked;
-  return async () => {
-    release();
-    await held;
-  };
-}
+const holdRow = (id: string) => holdLegacyRow(h.db, id);
 
 /** Waits until the run has saved `processed` and its next batch is waiting on a row lock. */
 async function waitUntilHeldAt(runId: string, processed: number) {

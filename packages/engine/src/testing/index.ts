@@ -5,3 +5,4 @@ export {
   waitForTerminal,
 } from "./engine-harness.ts";
 export { idsFailingOn, legacyHistory, pollUntil, transitionHistory } from "./order-history.ts";
+export { holdLegacyRow } from "./row-lock.ts";
