@@ -1,4 +1,4 @@
-import { evaluateThresholds, type ThresholdSetting, thresholdWindows } from "@qmc/core";
+import { evaluateThresholds, thresholdWindows } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import { guardConcurrencyChannel, type Redis } from "@qmc/transport";
@@ -10,7 +10,7 @@ import { guardActor, guardKeys } from "./guard-keys.ts";
 import { type GuardIntent, planGuardActions, type UnresolvedDecision } from "./guard-plan.ts";
 import { type PublishedEvaluation, writeLastEvaluation } from "./last-evaluation.ts";
 import { sampleQueueDepths } from "./queue-depth-sampler.ts";
-import { readThresholdSettings } from "./threshold-store.ts";
+import { plainSetting, readThresholdSettings } from "./threshold-store.ts";
 import { readWindow, valuesOf } from "./window-reader.ts";
 import { readLiveWorkers } from "./worker-readings.ts";
 
@@ -40,20 +40,6 @@ export interface GuardTickReport {
 
 /** A pause's decision was already there (another evaluator won): roll the config version back. */
 class AlreadyDecided extends Error {}
-
-function plainSetting(s: ThresholdSetting): ThresholdSetting {
-  const { metric, limit, action, windowSeconds, minSample, enabled, restoreBelow, holdSeconds } = s;
-  return {
-    metric,
-    limit,
-    action,
-    windowSeconds,
-    minSample,
-    enabled,
-    ...(restoreBelow === undefined ? {} : { restoreBelow }),
-    ...(holdSeconds === undefined ? {} : { holdSeconds }),
-  };
-}
 
 /**
  * One pass of the health guard, run by the lease holder: sample the queue depths, evaluate every

@@ -53,7 +53,8 @@ export async function readThresholdSettings(prisma: PrismaClient): Promise<Store
   });
 }
 
-function plain(s: StoredThresholdSetting | ThresholdSetting): ThresholdSetting {
+/** Only a rule's own fields (no who/when): what evaluation and the audit trail take. */
+export function plainSetting(s: StoredThresholdSetting | ThresholdSetting): ThresholdSetting {
   const { metric, limit, action, windowSeconds, minSample, enabled, restoreBelow, holdSeconds } = s;
   return {
     metric,
@@ -82,7 +83,7 @@ export async function updateThresholdSetting(
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${GUARD_DECISION_LOCK}))`;
     const row = await tx.thresholdSetting.findUnique({ where: { metric } });
-    const before = plain(row ? fromRow(row) : defaultOf(metric));
+    const before = plainSetting(row ? fromRow(row) : defaultOf(metric));
     const next: ThresholdSetting = { ...before, ...change, metric };
     assertValidThresholdSetting(next);
     const values = {
@@ -108,7 +109,7 @@ export async function updateThresholdSetting(
         subjectType: "ThresholdSetting",
         subjectId: metric,
         before: { ...before },
-        after: { ...plain(fromRow(written)) },
+        after: { ...plainSetting(fromRow(written)) },
         reason: who.reason.trim(),
       },
     });
