@@ -82,6 +82,9 @@ describe("background runs", () => {
     const refused = await migration.start(OPERATOR).catch((e: unknown) => e);
     expect(isDomainError(refused) && refused.code).toBe("RUN_IN_PROGRESS");
     expect(isDomainError(refused) && refused.details).toMatchObject({ runId: first.id, status: "QUEUED" });
+    expect(isDomainError(refused) && refused.message).toBe(
+      `An in-flight migration is already waiting for a worker (run ${first.id}, started by ${OPERATOR.actor}); wait for it to end or cancel it first.`,
+    );
     const deps = { prisma: h.db.prisma, queues: h.queues, logger: h.resources.logger };
     const bulk = await startBulkResubmit(deps, { filter: { kind: "none" }, upToId: 0n, ...OPERATOR });
     expect(bulk).toMatchObject({ status: "QUEUED", type: "BULK_RESUBMIT", total: 0 });

@@ -22,6 +22,12 @@ export const RUN_LABEL: Record<BatchRunType, string> = {
   BULK_RESUBMIT: "bulk resubmission",
 };
 
+/** The label with its article, to open a sentence ("An in-flight migration is …"). */
+export const A_RUN_LABEL: Record<BatchRunType, string> = {
+  IN_FLIGHT_MIGRATION: "An in-flight migration",
+  BULK_RESUBMIT: "A bulk resubmission",
+};
+
 /** How a run ended; a run that is not active has one of these (or PLANNED/COMPLETED as a dry run). */
 export type RunEnding = "COMPLETED" | "FAILED" | "CANCELLED";
 

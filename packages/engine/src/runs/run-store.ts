@@ -1,6 +1,6 @@
 import { DomainError } from "@qmc/core";
 import { type BatchRunType, type MigrationRun, Prisma, type PrismaClient } from "@qmc/db";
-import { isActiveRun, RUN_AUDIT_PREFIX, RUN_LABEL } from "./run-status.ts";
+import { A_RUN_LABEL, isActiveRun, RUN_AUDIT_PREFIX, RUN_LABEL } from "./run-status.ts";
 
 const SUBJECT = "MigrationRun";
 
@@ -178,7 +178,7 @@ function runInProgress(active: MigrationRun): DomainError {
   const state = active.status === "QUEUED" ? "waiting for a worker" : "running";
   return new DomainError(
     "RUN_IN_PROGRESS",
-    `A ${RUN_LABEL[active.type]} is already ${state} (run ${active.id}, started by ${active.actor}); wait for it to end or cancel it first.`,
+    `${A_RUN_LABEL[active.type]} is already ${state} (run ${active.id}, started by ${active.actor}); wait for it to end or cancel it first.`,
     { runId: active.id, type: active.type, status: active.status },
   );
 }
