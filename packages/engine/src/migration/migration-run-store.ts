@@ -11,10 +11,12 @@ export interface NewDryRun {
 
 /**
  * Records a dry run: stored finished (COMPLETED), holding no lock, changing no order. It is still
- * audited (`migration.dry_run`): it records who counted, and why.
+ * audited (`migration.dry_run`): it records who counted, and why. Its creation, start and finish
+ * are one instant, the plan's own: left to a column default, `createdAt` was read from another
+ * clock a few milliseconds later, and the run appeared to finish before it was created.
  */
 export async function createDryRun(prisma: PrismaClient, run: NewDryRun): Promise<MigrationRun> {
-  const now = new Date();
+  const now = run.plan.generatedAt;
   const data = {
     type: "IN_FLIGHT_MIGRATION",
     status: "COMPLETED",
@@ -24,6 +26,7 @@ export async function createDryRun(prisma: PrismaClient, run: NewDryRun): Promis
     total: run.plan.toMove,
     actor: run.actor,
     reason: run.reason,
+    createdAt: now,
     startedAt: now,
     finishedAt: now,
   } satisfies Prisma.MigrationRunCreateInput;

@@ -80,6 +80,22 @@ describe("in-flight migration dry run", () => {
     expect(stillQueued.every((job) => job !== undefined)).toBe(true);
   });
 
+  it("records a dry run as created, started and finished at one instant: the plan's", async () => {
+    // A few in a row: with the creation time read from another clock, each finished 1-5 ms
+    // before it was created.
+    for (let i = 0; i < 5; i++) {
+      const { run, plan } = await migrationFor(h).dryRun({ ...OPERATOR, reason: `clock check ${i}` });
+      const stored = await h.db.prisma.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
+      expect({ created: stored.createdAt, started: stored.startedAt, finished: stored.finishedAt }).toEqual({
+        created: plan.generatedAt,
+        started: plan.generatedAt,
+        finished: plan.generatedAt,
+      });
+      const audit = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { subjectId: run.id } });
+      expect(audit.at).toEqual(plan.generatedAt);
+    }
+  });
+
   it("plans exactly what the real run then moves", async () => {
     const plan = await planInFlightMigration(h.db.prisma);
     const run = await migrationFor(h).startAndFinish({ ...OPERATOR, batchSize: 8 });
