@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ErrorMessage } from "~/components/error-message";
+import { safeNextPath } from "~/lib/safe-next-path";
 import { useTRPC } from "~/trpc/react";
 
 /** Current password, new one twice; the server's password rule explains a refusal. */
@@ -11,7 +12,8 @@ export function ChangePasswordForm({ email, next }: { email: string; next: strin
   const [fresh, setFresh] = useState("");
   const [repeat, setRepeat] = useState("");
   const change = useMutation(
-    trpc.auth.changePassword.mutationOptions({ onSuccess: () => window.location.assign(next) }),
+    // `next` was checked by the page; checked again here, where the browser acts on it.
+    trpc.auth.changePassword.mutationOptions({ onSuccess: () => window.location.assign(safeNextPath(next)) }),
   );
   const mismatch = repeat.length > 0 && repeat !== fresh;
   const submit = (event: FormEvent) => {

@@ -12,7 +12,9 @@ export default async function ChangePasswordPage({ searchParams }: { searchParam
   const raw = (await searchParams).next;
   const next = safeNextPath(Array.isArray(raw) ? raw[0] : raw);
   const me = await signedInUser().catch(() => null);
-  if (!me) redirect(`/sign-in?next=${encodeURIComponent(`/change-password?next=${next}`)}`);
+  // The inner `next` is encoded too: "/work-orders?state=FAILED&x=1" keeps its "&x=1".
+  if (!me)
+    redirect(`/sign-in?next=${encodeURIComponent(`/change-password?next=${encodeURIComponent(next)}`)}`);
   return (
     <main className="narrow">
       <h1>Change your password</h1>

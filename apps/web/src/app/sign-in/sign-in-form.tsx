@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ErrorMessage } from "~/components/error-message";
+import { safeNextPath } from "~/lib/safe-next-path";
 import { useTRPC } from "~/trpc/react";
 
 /** Email and password; a typed refusal (wrong password, rate limit, service down) as a sentence. */
@@ -13,7 +14,9 @@ export function SignInForm({ next }: { next: string }) {
     trpc.auth.signIn.mutationOptions({
       onSuccess: ({ user }) => {
         // A full load: every server-rendered part of the console sees the new session cookie.
-        const target = user.mustChangePassword ? `/change-password?next=${encodeURIComponent(next)}` : next;
+        // `next` was checked by the page; checked again here, where the browser acts on it.
+        const path = safeNextPath(next);
+        const target = user.mustChangePassword ? `/change-password?next=${encodeURIComponent(path)}` : path;
         window.location.assign(target);
       },
     }),
