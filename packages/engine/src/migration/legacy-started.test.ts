@@ -1,6 +1,7 @@
 import { QUEUE_NAMES, redisConnectionOptions } from "@qmc/transport";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setLegacyStatus } from "../legacy/legacy-status-writer.ts";
 import { createEngineHarness, type EngineHarness, waitForTerminal } from "../testing/engine-harness.ts";
 import { legacyHistory, pollUntil } from "../testing/order-history.ts";
 import {
@@ -76,6 +77,49 @@ describe("orders legacy has started stay in legacy", () => {
     for (const id of moved) expect(await legacyHistory(h.db, id)).toEqual(["queued"]);
     await legacyEngine.stop(5_000);
   }, 40_000);
+
+  it("counts the orders legacy started after the run was planned as skipped: the run ends at 100 %", async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `raced-${String(i).padStart(2, "0")}`);
+    await submitLegacy(h, ids);
+    const migration = migrationFor(h);
+    const queued = await migration.start({ ...OPERATOR, batchSize: 4 });
+    expect(queued.total).toBe(10);
+    // Legacy claims three between the plan and the run's first page, as a legacy worker does.
+    const raced = [ids[1], ids[5], ids[9]].map((id) => id ?? "");
+    for (const id of raced) {
+      const claim = { workerId: "legacy-worker", startedAt: new Date() };
+      expect(
+        await setLegacyStatus(h.db.prisma, id, {
+          from: "queued",
+          to: "building",
+          workerId: claim.workerId,
+          fields: claim,
+        }),
+      ).toBe(true);
+    }
+
+    const run = await migration.resumeAndFinish(queued.id);
+    expect(run).toMatchObject({
+      status: "COMPLETED",
+      total: 10,
+      processed: 10,
+      moved: 7,
+      skipped: 3,
+      failed: 0,
+    });
+    expect(run.moved + run.skipped + run.failed).toBe(run.total);
+    const moved = await expectEachOrderInOneSystem(h, ids);
+    expect(raced.filter((id) => moved.has(id))).toEqual([]);
+    const finish = await h.db.prisma.auditEvent.findFirstOrThrow({
+      where: { subjectId: run.id, action: "migration.finish" },
+    });
+    expect(finish.after).toMatchObject({ total: 10, processed: 10, moved: 7, skipped: 3 });
+    // Tidy for the next test: the three finish in legacy, which consumed their jobs.
+    for (const id of raced) {
+      await h.db.prisma.legacyWorkOrder.update({ where: { id }, data: { status: "completed" } });
+      await h.queues.legacy.remove(id);
+    }
+  });
 
   it("skips an order whose legacy job a worker holds, and moves it on a later run once free", async () => {
     const ids = Array.from({ length: 6 }, (_, i) => `held-${i}`);

@@ -3,11 +3,13 @@ import { saveProgress } from "../runs/run-ownership.ts";
 import type { RunStep } from "../runs/run-step.ts";
 import { type BatchDeps, migrateBatch } from "./migration-batch.ts";
 import { decodeCursor, encodeCursor, pageWhere, RunFilterSchema } from "./migration-run-filter.ts";
+import { countOrdersLegacyTookFirst } from "./unreached-orders.ts";
 
 /**
  * One batch of an in-flight migration run: the next page of its selection after the cursor,
  * oldest first, moved by {@link migrateBatch} with the run's progress saved in the same
- * transaction (so a worker that lost the run rolls its batch back).
+ * transaction (so a worker that lost the run rolls its batch back). After the last page, the
+ * planned orders it never saw (legacy started them first) count as skipped.
  */
 export function inFlightMigrationStep(deps: BatchDeps): RunStep {
   return async (run, fence: RunFence) => {
@@ -19,7 +21,11 @@ export function inFlightMigrationStep(deps: BatchDeps): RunStep {
       take: filter.batchSize,
     });
     const last = page[page.length - 1];
-    if (!last) return { done: true };
+    if (!last) {
+      const unreached = await countOrdersLegacyTookFirst(deps.prisma, fence);
+      if (unreached) deps.logger.info({ runId: run.id, unreached }, "skipped: legacy started them first");
+      return { done: true };
+    }
     const cursor = encodeCursor({ submittedAt: last.submittedAt, id: last.id });
     const counts = await migrateBatch(
       deps,
