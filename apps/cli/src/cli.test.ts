@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { type ApiHarness, createApiHarness } from "@qmc/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runQmc } from "./testing/run-qmc.ts";
 
-const CLI = fileURLToPath(new URL("./main.ts", import.meta.url));
 let h: ApiHarness;
 let operator: string;
 
@@ -14,14 +12,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 function qmc(args: string[], token: string | undefined = operator) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", CLI, ...args],
-      { env: { ...process.env, QMC_URL: h.web.url, QMC_TOKEN: token ?? "" } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runQmc(args, { QMC_URL: h.web.url, QMC_TOKEN: token ?? "" });
 }
 
 describe("qmc, the CLI over the typed tRPC client", () => {
@@ -39,7 +30,9 @@ describe("qmc, the CLI over the typed tRPC client", () => {
 
     const rollback = await qmc(["rollback", "--reason", "errors up"]);
     expect(rollback.code).toBe(0);
-    expect(rollback.stdout).toMatch(/useNewQueueSystem: false/);
+    expect(rollback.stdout).toMatch(
+      /^Routing {3}new system OFF · every order to legacy \(10 % to new once switched on\)/m,
+    );
     const audit = await h.engine.db.prisma.auditEvent.findFirstOrThrow({
       where: { action: "config.rollback" },
     });

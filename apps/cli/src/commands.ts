@@ -1,7 +1,8 @@
-import type { AppRouter } from "@qmc/api";
-import type { TRPCClient } from "@trpc/client";
+import type { ApiClient as Client } from "./connection.ts";
+import { alertsView, decisionView, thresholdsView } from "./format/guard-view.ts";
+import { dryRunView, resubmissionView, runProgressLine, runView } from "./format/run-view.ts";
+import { configView, pauseDecisionOf, statusView } from "./format/status-view.ts";
 
-type Client = TRPCClient<AppRouter>;
 export type Flags = Record<string, string | boolean | undefined>;
 type Run = Awaited<ReturnType<Client["migration"]["status"]["query"]>>;
 
@@ -14,9 +15,10 @@ export interface CommandIo {
 
 export const USAGE = `qmc — the queue migration control plane from a terminal
 
-  qmc status
+  qmc status                        routing, pause, config version, workers, queue depths
   qmc rollout set [--percent N] [--on | --off] [--shadow on|off] --reason "…"
   qmc rollback --reason "…"
+  qmc resume --reason "…"           lift the health guard's pause (acknowledges its open pauses)
   qmc migrate --dry-run --reason "…"
   qmc migrate --reason "…"          starts the run on a worker and follows it to the end
   qmc cancel --run <runId> --reason "…"
@@ -26,8 +28,19 @@ export const USAGE = `qmc — the queue migration control plane from a terminal
   qmc ack --decision <id> --reason "…"
                                     acknowledge a decision; acknowledging a pause lifts it
 
-  --json   print the API's answer as JSON
-Environment: QMC_URL (default http://127.0.0.1:3000/api/trpc), QMC_TOKEN (an API token: qmc_…)`;
+  --json   print the answer as one JSON document (for scripts)
+Environment: QMC_URL (default http://127.0.0.1:3000/api/trpc), QMC_TOKEN (an API token: qmc_…),
+  QMC_TIMEOUT_MS (how long one call may take, default 30000)`;
+
+/** A command's answer: the document `--json` prints, and the text a person reads. */
+export interface CommandOutput {
+  json: unknown;
+  text(now: Date): string;
+}
+
+function output<T>(json: T, text: (value: T, now: Date) => string): CommandOutput {
+  return { json, text: (now) => text(json, now) };
+}
 
 export class UsageError extends Error {}
 
@@ -61,7 +74,7 @@ async function followRun(client: Client, runId: string, io: CommandIo): Promise<
   let last = "";
   for (;;) {
     const run = await client.migration.status.query({ runId });
-    const line = `run ${run.id}: ${run.status} ${run.processed}/${run.total} (moved ${run.moved}, skipped ${run.skipped}, failed ${run.failed})`;
+    const line = runProgressLine(run);
     if (line !== last) io.progress(line);
     last = line;
     if (run.status === "COMPLETED") return run;
@@ -76,16 +89,28 @@ export async function runCommand(
   args: string[],
   flags: Flags,
   io: CommandIo = { progress: () => {} },
-): Promise<unknown> {
+): Promise<CommandOutput> {
   const [command, sub] = args;
   switch (command) {
     case "status": {
-      const [config, depths, workers] = await Promise.all([
+      const [config, depths, workers, decisions] = await Promise.all([
         client.rollout.get.query(),
         client.system.queueDepths.query(),
         client.system.workers.query(),
+        client.guard.alerts.query({ status: ["OPEN", "ACKNOWLEDGED"], limit: 200 }),
       ]);
-      return { config, depths, workersAlive: workers.filter((w) => w.alive).length };
+      const snapshot = { config, depths, workers, unresolved: decisions.items };
+      return {
+        json: {
+          config,
+          pauseDecision: pauseDecisionOf(config, decisions.items),
+          workersAlive: workers.filter((w) => w.alive).length,
+          workers: workers.filter((w) => w.alive),
+          depths,
+          unresolvedDecisions: decisions.items,
+        },
+        text: (now) => statusView(snapshot, now),
+      };
     }
     case "rollout": {
       if (sub !== "set")
@@ -93,43 +118,57 @@ export async function runCommand(
           "usage: qmc rollout set [--percent N] [--on|--off] [--shadow on|off] --reason …",
         );
       const p = percent(flags);
-      return client.rollout.set.mutate({
+      const config = await client.rollout.set.mutate({
         reason: reason(flags),
         ...(p === undefined ? {} : { newQueueRolloutPercent: p }),
         ...(flags.on ? { useNewQueueSystem: true } : flags.off ? { useNewQueueSystem: false } : {}),
         ...(flags.shadow === undefined ? {} : { shadowMode: flags.shadow === "on" }),
       });
+      return output(config, configView);
     }
     case "rollback":
-      return client.rollout.rollback.mutate({ reason: reason(flags) });
+      return output(await client.rollout.rollback.mutate({ reason: reason(flags) }), configView);
+    case "resume":
+      return output(await client.rollout.resume.mutate({ reason: reason(flags) }), configView);
     case "migrate": {
-      if (flags["dry-run"]) return client.migration.dryRun.mutate({ reason: reason(flags) });
+      if (flags["dry-run"]) {
+        return output(await client.migration.dryRun.mutate({ reason: reason(flags) }), dryRunView);
+      }
       // The run is a worker's job: the API answers with its id at once, the CLI follows it.
       const { runId } = await client.migration.run.mutate({ reason: reason(flags) });
-      return followRun(client, runId, io);
+      return output(await followRun(client, runId, io), runView);
     }
     case "cancel": {
       if (typeof flags.run !== "string") throw new UsageError('usage: qmc cancel --run <runId> --reason "…"');
-      return client.migration.cancel.mutate({ runId: flags.run, reason: reason(flags) });
+      return output(
+        await client.migration.cancel.mutate({ runId: flags.run, reason: reason(flags) }),
+        runView,
+      );
     }
     case "resubmit": {
       if (typeof flags.event !== "string" || typeof flags.key !== "string") {
         throw new UsageError("usage: qmc resubmit --event <auditEventId> --key <idempotencyKey> --reason …");
       }
-      return client.audit.resubmit.mutate({
+      const made = await client.audit.resubmit.mutate({
         auditEventId: flags.event,
         idempotencyKey: flags.key,
         reason: reason(flags),
       });
+      return output(made, resubmissionView);
     }
     case "thresholds":
-      return client.guard.thresholds.query();
-    case "alerts":
-      return client.guard.alerts.query(flags.all ? {} : { status: ["OPEN", "ACKNOWLEDGED"] });
+      return output(await client.guard.thresholds.query(), thresholdsView);
+    case "alerts": {
+      const page = await client.guard.alerts.query(flags.all ? {} : { status: ["OPEN", "ACKNOWLEDGED"] });
+      return output(page, (p, now) => alertsView(p.items, now));
+    }
     case "ack": {
       if (typeof flags.decision !== "string")
         throw new UsageError('usage: qmc ack --decision <id> --reason "…"');
-      return client.guard.acknowledge.mutate({ id: flags.decision, reason: reason(flags) });
+      return output(
+        await client.guard.acknowledge.mutate({ id: flags.decision, reason: reason(flags) }),
+        decisionView,
+      );
     }
     default:
       throw new UsageError(USAGE);

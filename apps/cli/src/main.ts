@@ -1,11 +1,17 @@
 #!/usr/bin/env -S node --import tsx
 import { parseArgs } from "node:util";
-import type { AppRouter } from "@qmc/api";
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
-import superjson from "superjson";
-import { RunNotCompleted, runCommand, USAGE, UsageError } from "./commands.ts";
+import { EnvValidationError } from "@qmc/runtime";
+import { TRPCClientError } from "@trpc/client";
+import { type CommandOutput, RunNotCompleted, runCommand, USAGE, UsageError } from "./commands.ts";
+import { createApiClient, describeUnreachable } from "./connection.ts";
+import { type CliEnv, parseCliEnv } from "./env.ts";
+import { runView } from "./format/run-view.ts";
 
-/** Exit codes: 0 done, 1 the API refused (its code is printed) or a run did not complete, 2 bad usage. */
+/**
+ * Exit codes: 0 done; 1 the API refused (its code is printed), a run did not complete, or the
+ * console could not be reached (CONSOLE_UNREACHABLE, with the URL and why); 2 bad usage or bad
+ * environment.
+ */
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -29,26 +35,32 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const url = process.env.QMC_URL || "http://127.0.0.1:3000/api/trpc";
-  const token = process.env.QMC_TOKEN;
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url,
-        transformer: superjson,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-      }),
-    ],
-  });
+  let env: CliEnv;
   try {
-    const result = await runCommand(client, positionals, values, {
-      progress: (line) => console.error(line),
-    });
-    console.log(values.json ? JSON.stringify(result, null, 2) : summarize(result));
+    env = parseCliEnv();
+  } catch (error) {
+    if (!(error instanceof EnvValidationError)) throw error;
+    console.error(`qmc: ${error.code}: ${error.message}`);
+    return 2;
+  }
+  const url = env.QMC_URL;
+  const client = createApiClient({
+    url,
+    timeoutMs: env.QMC_TIMEOUT_MS,
+    ...(env.QMC_TOKEN ? { token: env.QMC_TOKEN } : {}),
+  });
+  const print = (out: CommandOutput) =>
+    console.log(values.json ? JSON.stringify(out.json, null, 2) : out.text(new Date()));
+  try {
+    print(
+      await runCommand(client, positionals, values, {
+        progress: (line) => console.error(line),
+      }),
+    );
     return 0;
   } catch (error) {
     if (error instanceof RunNotCompleted) {
-      console.log(values.json ? JSON.stringify(error.run, null, 2) : summarize(error.run));
+      print({ json: error.run, text: (now) => runView(error.run, now) });
       console.error(`qmc: ${error.message}`);
       return 1;
     }
@@ -56,25 +68,19 @@ async function main(): Promise<number> {
       console.error(error.message);
       return 2;
     }
+    const unreachable = describeUnreachable(error, url, env.QMC_TIMEOUT_MS);
+    if (unreachable) {
+      console.error(`qmc: CONSOLE_UNREACHABLE: ${unreachable}`);
+      return 1;
+    }
     if (error instanceof TRPCClientError) {
       const data = error.data as { code?: string; domainCode?: string | null } | undefined;
       console.error(`qmc: ${data?.domainCode ?? data?.code ?? "ERROR"}: ${error.message}`);
       return 1;
     }
-    console.error(`qmc: cannot reach ${url}: ${(error as Error).message}`);
+    console.error(`qmc: ERROR: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-}
-
-/** One readable line per top-level field; --json gives everything. */
-function summarize(result: unknown): string {
-  if (result === null || typeof result !== "object") return String(result);
-  return Object.entries(result as Record<string, unknown>)
-    .map(
-      ([key, value]) =>
-        `${key}: ${typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)}`,
-    )
-    .join("\n");
 }
 
 main().then((code) => process.exit(code));
