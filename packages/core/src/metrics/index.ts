@@ -1,3 +1,4 @@
+export { alignedBuckets, bucketStartOf, type TimeBucket } from "./buckets.ts";
 export {
   bucketOf,
   emptyHistogram,
@@ -19,3 +20,4 @@ export {
   type RollupCounter,
 } from "./rollup-accumulator.ts";
 export { type StreamWindow, streamWindow } from "./rollup-window.ts";
+export { type Throughput, throughputOf } from "./throughput.ts";

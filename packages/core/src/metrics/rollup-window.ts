@@ -1,5 +1,6 @@
 import { histogramCount, mergeHistograms, quantileMs } from "./latency-histogram.ts";
 import type { MetricStream, MinuteRollup } from "./rollup-accumulator.ts";
+import { throughputOf } from "./throughput.ts";
 
 /** One stream's numbers over a window, merged from its minute rollups (every source summed). */
 export interface StreamWindow {
@@ -21,18 +22,20 @@ export interface StreamWindow {
   /** Attempt run time, ms. */
   p50RunTimeMs: number | null;
   p99RunTimeMs: number | null;
-  /** Terminal orders per minute over the window. */
+  /** Finished (completed + failed) orders per minute: `throughputOf`, cancellations apart. */
   throughputPerMinute: number;
 }
 
 /**
  * Merges the rollups of one stream that fall in [from, to) — minutes are included when they start
  * inside the window, so a window is aligned to whole minutes, the current one partial.
+ * `firstDataAt` (the first rollup minute of all) keeps throughput from being averaged over time
+ * before any order existed.
  */
 export function streamWindow(
   stream: MetricStream,
   rows: readonly MinuteRollup[],
-  window: { from: Date; to: Date },
+  window: { from: Date; to: Date; firstDataAt?: Date | null },
 ): StreamWindow {
   const inWindow = rows.filter(
     (r) =>
@@ -47,7 +50,6 @@ export function streamWindow(
   const failed = sum("failed");
   const cancelled = sum("cancelled");
   const finished = completed + failed;
-  const minutes = Math.max(1, (window.to.getTime() - window.from.getTime()) / 60_000);
   return {
     stream,
     submitted: sum("submitted"),
@@ -63,6 +65,6 @@ export function streamWindow(
     p99LatencyMs: histogramCount(endToEnd) > 0 ? quantileMs(endToEnd, 0.99) : null,
     p50RunTimeMs: quantileMs(runTime, 0.5),
     p99RunTimeMs: quantileMs(runTime, 0.99),
-    throughputPerMinute: (finished + cancelled) / minutes,
+    throughputPerMinute: throughputOf(finished, window, window.firstDataAt ?? null).perMinute,
   };
 }

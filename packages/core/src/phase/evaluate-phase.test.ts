@@ -387,7 +387,7 @@ describe("phase 3: no degradation at each percentage level", () => {
     const item = itemOf(evaluate(levels(healthy)), "no-degradation-per-level");
     expect(item.status).toBe("pass");
     expect(item.evidence[2]).toMatch(
-      /^At 100 % .*: new-system error rate 1 % \(10 of 1,000\) ≤ 1 %; new-system p99 2\d\d ms = 0\.\d\d× legacy p99 3\d\d ms \(at 50 %, the latest level with 100\+ legacy orders\) ≤ 2×\.$/,
+      /^At 100 % .*: new-system error rate 1 % \(10 of 1,000\) ≤ 1 %; new-system p99 2\d\d ms = 0\.\d\d× legacy p99 3\d\d ms \(measured at 50 % from 2026-11-01 04:00 UTC to 2026-11-01 05:00 UTC, the latest stretch with 100\+ legacy orders\) ≤ 2×\.$/,
     );
   });
 

@@ -28,7 +28,7 @@ export function phaseSummary(t: PhaseTimeline): string {
     case 4:
       return `${head}: legacy was retired at ${at(t.retired?.from ?? t.phaseSince)}; every order goes to the new system.`;
     case 3: {
-      const level = t.levels.find((l) => l.open);
+      const level = t.levels.map((l) => l.stretches.at(-1)).find((stretch) => stretch?.open);
       const paused = c.paused ? "; increases are paused by a health gate" : "";
       return `${head}: the switch is on at ${c.percent} % since ${at(level?.from ?? t.phaseSince)}${paused}${shadow}.`;
     }
@@ -63,6 +63,7 @@ export function evaluatePhase(facts: PhaseFacts): PhaseReport {
       phase,
       name: PHASE_NAMES[phase],
       state: phase < timeline.phase ? "done" : phase === timeline.phase ? "current" : "upcoming",
+      reached: timeline.reached.includes(phase),
       items: items[phase],
     }),
   );

@@ -10,7 +10,6 @@ export {
 export {
   type ConfigPoint,
   DEFAULT_PHASE_OPTIONS,
-  type LevelSpan,
   type MeasureWindow,
   PHASE_NAMES,
   type PhaseFacts,
@@ -19,6 +18,7 @@ export {
   type PhaseReport,
   type PhaseSection,
   type PhaseTimeline,
+  type RolloutLevel,
   type TimeSpan,
   type VerificationItem,
   type VerificationStatus,

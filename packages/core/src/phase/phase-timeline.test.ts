@@ -107,11 +107,17 @@ describe("the stretches the verification reads", () => {
     expect(t.retired).toEqual({ from: now(8), to: now(10), open: true });
   });
 
-  it("takes the latest stretch of each level, split by a rollback, and ends the switch run at retirement", () => {
+  it("keeps every stretch of each level, split by a rollback, and ends the switch run at retirement", () => {
     expect(t.levels).toEqual([
-      { percent: 10, from: now(3), to: now(4), open: false },
-      { percent: 50, from: now(6), to: now(7), open: false },
-      { percent: 100, from: now(7), to: now(8), open: false },
+      { percent: 10, stretches: [{ from: now(3), to: now(4), open: false }] },
+      {
+        percent: 50,
+        stretches: [
+          { from: now(4), to: now(5), open: false },
+          { from: now(6), to: now(7), open: false },
+        ],
+      },
+      { percent: 100, stretches: [{ from: now(7), to: now(8), open: false }] },
     ]);
     expect(t.rollback).toEqual({ from: now(5), to: now(6), open: false });
     expect(t.switchRun).toEqual({
@@ -120,7 +126,9 @@ describe("the stretches the verification reads", () => {
       open: false,
       maxPercent: 100,
       minPositivePercent: 50,
+      endedBy: "retirement",
     });
+    expect(t.reached).toEqual([1, 2, 3, 4]);
   });
 
   it("asks for one window per stretch, keyed for the evaluation", () => {
@@ -133,7 +141,8 @@ describe("the stretches the verification reads", () => {
       "rollback",
       "retired",
       levelKey(10),
-      levelKey(50),
+      levelKey(50, 0),
+      levelKey(50, 1),
       levelKey(100),
     ]);
   });

@@ -1,9 +1,9 @@
 import type {
   ConfigPoint,
-  LevelSpan,
   MeasureWindow,
   PhaseNumber,
   PhaseTimeline,
+  RolloutLevel,
   TimeSpan,
 } from "./phase-types.ts";
 
@@ -39,6 +39,26 @@ function segmentsOf(history: readonly ConfigPoint[], now: Date): Segment[] {
     const to = open ? Math.max(now.getTime(), from) : Math.max(next.at.getTime(), from);
     return { config, from: new Date(from), to: new Date(to), open };
   });
+}
+
+/** Every maximal run of consecutive versions that meet `holds`, oldest first. */
+function allRuns(segments: readonly Segment[], holds: (s: Segment) => boolean): TimeSpan[] {
+  const runs: TimeSpan[] = [];
+  let current: TimeSpan | null = null;
+  for (const s of segments) {
+    if (!holds(s)) {
+      current = null;
+      continue;
+    }
+    if (current) {
+      current.to = s.to;
+      current.open = s.open;
+    } else {
+      current = { from: s.from, to: s.to, open: s.open };
+      runs.push(current);
+    }
+  }
+  return runs;
 }
 
 /** The latest maximal run of consecutive versions that meet `holds`. */
@@ -86,14 +106,21 @@ export function phaseTimeline(history: readonly ConfigPoint[], now: Date): Phase
     end < 0 ? { from, to: last.to, open: true } : { from, to: at(end), open: false };
 
   const switchRun = latestRun(segments, (s) => switchOn(s.config));
+  const afterSwitchRun = switchRun
+    ? segments[segments.indexOf(switchRun.run.at(-1) as Segment) + 1]
+    : undefined;
   const percents = [...new Set(segments.filter((s) => switchOn(s.config)).map((s) => s.config.percent))];
-  const levels: LevelSpan[] = percents
+  const levels: RolloutLevel[] = percents
     .filter((p) => p > 0)
-    .flatMap((percent) => {
-      const run = latestRun(segments, (s) => switchOn(s.config) && s.config.percent === percent);
-      return run ? [{ from: run.from, to: run.to, open: run.open, percent }] : [];
-    })
-    .sort((a, b) => a.from.getTime() - b.from.getTime() || a.percent - b.percent);
+    .map((percent) => ({
+      percent,
+      stretches: allRuns(segments, (s) => switchOn(s.config) && s.config.percent === percent),
+    }))
+    .sort(
+      (a, b) =>
+        (a.stretches[0]?.from.getTime() ?? 0) - (b.stretches[0]?.from.getTime() ?? 0) ||
+        a.percent - b.percent,
+    );
   const rollback =
     firstSwitch < 0
       ? null
@@ -124,11 +151,13 @@ export function phaseTimeline(history: readonly ConfigPoint[], now: Date): Phase
               .map((s) => s.config.percent)
               .filter((p) => p > 0)
               .sort((a, b) => a - b)[0] ?? null,
+          endedBy: !afterSwitchRun ? null : afterSwitchRun.config.legacyRetired ? "retirement" : "switch-off",
         }
       : null,
     rollback: strip(rollback),
     levels,
     retired: strip(retired),
+    reached: [...new Set(phases)].sort((a, b) => a - b),
   };
 }
 
@@ -156,7 +185,8 @@ export const WINDOW_KEYS = {
   retired: "retired",
 } as const;
 
-export const levelKey = (percent: number) => `level:${percent}`;
+/** The window key of a level's stretch (`index` counts its stretches, oldest first). */
+export const levelKey = (percent: number, index = 0) => `level:${percent}:${index}`;
 
 /** The windows the engine must measure (rollup sums per stream) before `evaluatePhase`. */
 export function phaseWindows(timeline: PhaseTimeline, now: Date): MeasureWindow[] {
@@ -167,7 +197,9 @@ export function phaseWindows(timeline: PhaseTimeline, now: Date): MeasureWindow[
     [WINDOW_KEYS.switch, timeline.switchRun],
     [WINDOW_KEYS.rollback, timeline.rollback],
     [WINDOW_KEYS.retired, timeline.retired],
-    ...timeline.levels.map((l): [string, TimeSpan] => [levelKey(l.percent), l]),
+    ...timeline.levels.flatMap((l) =>
+      l.stretches.map((stretch, i): [string, TimeSpan] => [levelKey(l.percent, i), stretch]),
+    ),
   ];
   return spans.flatMap(([key, span]) => {
     const window = span ? minuteWindow(span, now) : null;

@@ -34,9 +34,13 @@ export interface TimeSpan {
   open: boolean;
 }
 
-/** The latest stretch during which the switch was on at one percent above 0 (legacy not retired). */
-export interface LevelSpan extends TimeSpan {
+/**
+ * A percent above 0 the rollout has held with the switch on (legacy not retired), and every stretch
+ * it held, oldest first: after a rollback and a fix, the same percent is held again in a new stretch.
+ */
+export interface RolloutLevel {
   percent: number;
+  stretches: TimeSpan[];
 }
 
 /** What the config history says about the migration, before any metric is read. */
@@ -55,14 +59,25 @@ export interface PhaseTimeline {
   shadowSince: Date | null;
   /** The latest stretch with shadow mode on. */
   shadowRun: TimeSpan | null;
-  /** The latest stretch with the switch on (legacy not retired), with its percents. */
-  switchRun: (TimeSpan & { maxPercent: number; minPositivePercent: number | null }) | null;
+  /**
+   * The latest stretch with the switch on (legacy not retired), with its percents and what ended
+   * it: the switch going off (a rollback), or legacy's retirement (routing then ignores the switch).
+   */
+  switchRun:
+    | (TimeSpan & {
+        maxPercent: number;
+        minPositivePercent: number | null;
+        endedBy: "switch-off" | "retirement" | null;
+      })
+    | null;
   /** The latest stretch with the switch off after it had been on: a rollback. */
   rollback: TimeSpan | null;
-  /** Each percent above 0 the rollout has held, its latest stretch, oldest first. */
-  levels: LevelSpan[];
+  /** Each percent above 0 the rollout has held, with all its stretches; by first stretch, oldest first. */
+  levels: RolloutLevel[];
   /** Since legacy was (last) retired, while it still is. */
   retired: TimeSpan | null;
+  /** Every phase the migration has been in at some time (a rollback goes back, it does not erase). */
+  reached: PhaseNumber[];
 }
 
 /** Every stream's numbers over one window (core `streamWindow` of the window's rollups). */
@@ -94,6 +109,8 @@ export interface PhaseSection {
   phase: PhaseNumber;
   name: string;
   state: "done" | "current" | "upcoming";
+  /** The migration has been in this phase at some time: an upcoming phase after a rollback was. */
+  reached: boolean;
   items: VerificationItem[];
 }
 

@@ -56,6 +56,14 @@ export function noBehaviorChange(ctx: VerificationContext): VerificationItem {
       `No orders were submitted before any flag was on, ${judged.when}.`,
     ]);
   }
+  // "None went to the new system" says little about a handful of orders: the same minimum sample
+  // as the error-rate rule before it is called verified.
+  const min = ctx.limits.errorMinSample;
+  if (legacy < min) {
+    return item("no-behavior-change", title, "pending", [
+      `Only ${count(legacy)} orders went to legacy before any flag was on, ${judged.when}, none to the new system; ${count(min)} are needed to call it verified (the error-rate rule's minimum sample).`,
+    ]);
+  }
   return item("no-behavior-change", title, "pass", [
     `All ${count(legacy)} orders went to legacy before any flag was on, ${judged.when}; none went to the new system.`,
   ]);
@@ -76,7 +84,12 @@ export function flagSwitchesSystems(ctx: VerificationContext): VerificationItem 
   } else {
     const legacy = streamOf(judged.measure, "LEGACY").submitted;
     const fresh = streamOf(judged.measure, "NEW").submitted;
-    const until = run.open ? "" : ` until it went off at ${at(run.to)}`;
+    // After retirement the switch no longer routes anything: the run ended there, it did not go off.
+    const until = run.open
+      ? ""
+      : run.endedBy === "retirement"
+        ? ` until legacy was retired at ${at(run.to)}`
+        : ` until it went off at ${at(run.to)}`;
     if (run.maxPercent === 0) {
       status = "pending";
       evidence.push(
