@@ -116,7 +116,7 @@ describe("the reconciler", () => {
       reconcileIntervalMs: 600_000,
       reconcileGraceMs: 1_000,
     });
-    expect(await engine.reconcileNow()).toEqual({ reenqueued: 0, recovered: 3 });
+    expect(await engine.reconcileNow()).toEqual({ reenqueued: 0, recovered: 3, strayRemoved: 0 });
     for (const id of [jobFailed, restarted]) {
       expect(await transitionHistory(h.db, id)).toEqual(["SUBMIT→PENDING", "FAIL→WAITING_RETRY"]);
       const order = await h.db.prisma.workOrder.findUniqueOrThrow({ where: { id } });
@@ -132,7 +132,7 @@ describe("the reconciler", () => {
     expect(attempt).toMatchObject({ errorClass: "STALLED", exitCode: null });
 
     // Another pass finds nothing to do: the 600 held orders are alive and stay as they were.
-    expect(await engine.reconcileNow()).toEqual({ reenqueued: 0, recovered: 0 });
+    expect(await engine.reconcileNow()).toEqual({ reenqueued: 0, recovered: 0, strayRemoved: 0 });
     await engine.stop(1_000);
     expect(await h.db.prisma.workOrder.count({ where: { id: { in: healthy }, state: "RUNNING" } })).toBe(600);
     expect(

@@ -7,6 +7,7 @@ import { failStrandedLegacyOrder } from "./legacy/legacy-recovery.ts";
 import { type JobPresence, jobPresence } from "./liveness/job-presence.ts";
 import type { WorkerIncarnations } from "./liveness/worker-incarnations.ts";
 import type { OrderMetrics } from "./metrics/order-metrics.ts";
+import { removeStrayLegacyJobs } from "./migration/stray-legacy-jobs.ts";
 import type { OrderExecutor } from "./new-system/order-executor.ts";
 import {
   jobIdForAttempt,
@@ -29,6 +30,8 @@ export interface ReconcilerOptions {
 export interface ReconcileReport {
   reenqueued: number;
   recovered: number;
+  /** Waiting legacy jobs removed because their order is no longer queued in legacy. */
+  strayRemoved: number;
 }
 
 /** Every waiting or in-flight order, read page by page with an id cursor: none can hide behind others. */
@@ -86,7 +89,7 @@ export class Reconciler {
 
   async reconcileOnce(): Promise<ReconcileReport> {
     const before = new Date(Date.now() - this.options.graceMs);
-    const report: ReconcileReport = { reenqueued: 0, recovered: 0 };
+    const report: ReconcileReport = { reenqueued: 0, recovered: 0, strayRemoved: 0 };
     report.reenqueued += await this.forEachPage(this.newWaiting(before), "NEW", (c, p) =>
       this.ensureJob("NEW", c, p),
     );
@@ -99,7 +102,13 @@ export class Reconciler {
     report.recovered += await this.forEachPage(this.legacyInFlight(before), "LEGACY", (c, p) =>
       this.recoverLegacy(c, p),
     );
-    if (report.reenqueued || report.recovered) this.logger.info(report, "reconciled");
+    report.strayRemoved = await removeStrayLegacyJobs(
+      this.prisma,
+      this.queues.legacy,
+      this.logger,
+      this.options.pageSize,
+    );
+    if (report.reenqueued || report.recovered || report.strayRemoved) this.logger.info(report, "reconciled");
     return report;
   }
 
@@ -209,8 +218,27 @@ export class Reconciler {
     if (presence === "finished") await queue.remove(jobId);
     const delayMs = c.startedAt ? c.startedAt.getTime() - Date.now() : 0;
     await queue.add(c.kind, { workOrderId: c.id }, jobOptions(c.id, c.jobAttempt, c.priority, delayMs));
+    if (system === "LEGACY" && !(await this.stillQueuedInLegacy(c.id))) {
+      // The in-flight migration moved it since this pass read it (its job was missing because the
+      // run had taken it away): the job just added is a stray. Checked after the add, so a move
+      // committed at any point before this read is seen; one committed later removes it itself.
+      await queue.remove(jobId);
+      this.logger.info(
+        { workOrderId: c.id, system, jobId },
+        "order moved meanwhile; removed the job re-added",
+      );
+      return false;
+    }
     this.logger.info({ workOrderId: c.id, system, jobId, presence }, "re-enqueued a job Redis did not have");
     return true;
+  }
+
+  private async stillQueuedInLegacy(id: string): Promise<boolean> {
+    const order = await this.prisma.legacyWorkOrder.findUnique({
+      where: { id },
+      select: { status: true, migratedAt: true },
+    });
+    return order?.status === "queued" && order.migratedAt === null;
   }
 
   /** Why nobody holds an in-flight order, or null while someone may (see the class comment). */

@@ -94,6 +94,7 @@ export async function migrateBatch(
   }
 
   const { moved, stuck } = result;
+  await removeLegacyJobsGivenBack(deps, context, moved);
   await addJobs(deps, "LEGACY", stuck);
   await addJobs(deps, "NEW", moved);
   const failedTotal = failed + stuck.length;
@@ -148,6 +149,36 @@ async function removeLegacyJobs(deps: BatchDeps, orders: LegacyCandidate[]): Pro
     throw error.reason;
   }
   return removed;
+}
+
+/**
+ * Between taking the legacy jobs away and the commit, the orders still read as queued without a
+ * job, and a reconciler pass may have given them their legacy job back. The move is committed
+ * now, so those jobs are strays: remove them again. (A reconciler adding one after this sees the
+ * move when it checks the order again, and removes its own.) Best effort: what a Redis error
+ * leaves, the reconciler's stray sweep removes.
+ */
+async function removeLegacyJobsGivenBack(
+  deps: BatchDeps,
+  context: BatchContext,
+  moved: MovedOrderRow[],
+): Promise<void> {
+  if (!moved.length) return;
+  try {
+    const queue = deps.queues.legacy;
+    const jobs = await Promise.all(moved.map((o) => queue.getJob(o.id)));
+    const back = moved.filter((_, i) => jobs[i] !== undefined);
+    if (!back.length) return;
+    await Promise.all(back.map((o) => queue.remove(o.id)));
+    for (const order of back) {
+      deps.logger.info(
+        { workOrderId: order.id, system: "LEGACY", runId: context.runId },
+        "removed a legacy job given back to an order this batch moved",
+      );
+    }
+  } catch (error) {
+    deps.logger.warn({ err: error }, "removing legacy jobs of moved orders failed; the reconciler will");
+  }
 }
 
 /** Best effort: a failed enqueue is only logged, the reconciler adds missing jobs of both systems. */
