@@ -8,7 +8,7 @@ import { appRouter } from "../root-router.ts";
 import type { ApiServices } from "../services.ts";
 import { clientAddress } from "./client-address.ts";
 import { createApiContext } from "./create-context.ts";
-import { batchRefusal, readBoundedBody, requestedCalls } from "./request-limits.ts";
+import { batchRefusal, depthRefusal, readBoundedBody, requestedCalls } from "./request-limits.ts";
 
 export { MAX_BATCH_CALLS, MAX_REQUEST_BYTES } from "./request-limits.ts";
 
@@ -32,8 +32,8 @@ export interface HandleTrpcRequestOptions {
 /**
  * Serves `/api/trpc/*` for any fetch-style server (Next's route handler, tests). Every failure
  * is a typed tRPC error: services that cannot be built or reached answer 503 with `Retry-After`.
- * The request's limits come first — batch size, then the body counted as it arrives — before any
- * service is built, anyone is authenticated or any input is parsed.
+ * The request's limits come first — batch size, then the body counted as it arrives, then how deep
+ * its inputs nest — before any service is built, anyone is authenticated or any input is parsed.
  */
 export async function handleTrpcRequest(
   request: Request,
@@ -41,7 +41,8 @@ export async function handleTrpcRequest(
   options: HandleTrpcRequestOptions = {},
 ): Promise<Response> {
   const endpoint = options.endpoint ?? "/api/trpc";
-  const calls = requestedCalls(new URL(request.url), endpoint);
+  const url = new URL(request.url);
+  const calls = requestedCalls(url, endpoint);
   const tooMany = batchRefusal(calls);
   if (tooMany) return refusal(tooMany, calls);
   const body = await readBoundedBody(request);
@@ -51,6 +52,8 @@ export async function handleTrpcRequest(
     response.headers.set("connection", "close");
     return response;
   }
+  const tooDeep = depthRefusal(calls, url, body.bytes);
+  if (tooDeep) return refusal(tooDeep, calls);
 
   let services: ApiServices | undefined;
   return fetchRequestHandler({

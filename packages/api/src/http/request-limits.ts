@@ -97,3 +97,63 @@ function bodyTooLarge(limit: number): DomainError {
     { maxBytes: limit },
   );
 }
+
+/**
+ * Levels of objects and arrays an input may nest; the input itself is level 1, so a work-order
+ * payload (a field of it) has 31. superjson, zod and the payload checks walk inputs recursively:
+ * a 10,000-level body would overflow the stack before any of them could refuse it.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPENERS = new Set([0x5b, 0x7b]); // [ {
+const CLOSERS = new Set([0x5d, 0x7d]); // ] }
+
+/**
+ * The deepest nesting of objects and arrays in JSON text given as UTF-8 bytes, strings skipped
+ * (no byte of a multi-byte UTF-8 character is ASCII). One pass, no recursion: any depth is safe.
+ */
+export function jsonNestingDepth(bytes: Uint8Array): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (OPENERS.has(byte)) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (CLOSERS.has(byte)) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/**
+ * INVALID_INPUT when the inputs a request carries (its body, or a query's `input` in the URL)
+ * nest deeper than {@link MAX_INPUT_DEPTH}, read from the raw text before anything parses it
+ * recursively. The envelope does not count: `{"json": input}` for one call, inside `{"0": …}` for
+ * a batch.
+ */
+export function depthRefusal(
+  calls: { batch: boolean },
+  url: URL,
+  body: Uint8Array | null,
+): DomainError | null {
+  const urlInput = url.searchParams.get("input");
+  const text = body ?? (urlInput === null ? null : new TextEncoder().encode(urlInput));
+  if (!text) return null;
+  const depth = jsonNestingDepth(text) - (calls.batch ? 2 : 1);
+  if (depth <= MAX_INPUT_DEPTH) return null;
+  return new DomainError(
+    "INVALID_INPUT",
+    `The input nests objects and arrays ${depth} levels deep; at most ${MAX_INPUT_DEPTH} levels are accepted. Flatten it; nothing was carried out.`,
+    { depth, maxDepth: MAX_INPUT_DEPTH },
+  );
+}

@@ -82,14 +82,17 @@ function unstorable(value: unknown): string | null {
 }
 
 /**
- * A positive id of a `bigint` column given as a decimal string (audit events, cursors):
+ * A positive id of a `bigint` column given as a decimal string (audit events; cursors are `pageCursor`):
  * at most {@link INT64_MAX}, so "9999999999999999999" is refused here, not by Postgres.
  */
 export function int64Id(label: string) {
-  return z
-    .string()
-    .regex(/^[0-9]{1,19}$/, `${label} is a whole number of at most 19 digits`)
-    .refine((value) => BigInt(value) <= INT64_MAX, `${label} is at most ${INT64_MAX}`);
+  return (
+    z
+      .string()
+      .regex(/^[0-9]{1,19}$/, { error: `${label} is a whole number of at most 19 digits`, abort: true })
+      // Only once the digits are known good: BigInt("abc") throws, and zod 4 runs every check.
+      .refine((value) => BigInt(value) <= INT64_MAX, `${label} is at most ${INT64_MAX}`)
+  );
 }
 
 /**

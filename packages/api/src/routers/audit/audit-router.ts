@@ -2,6 +2,7 @@ import { planBulkResubmit, resubmitFromAudit, resumeBulkResubmit, startBulkResub
 import { z } from "zod";
 import { int64Id } from "../../schemas/input-schemas.ts";
 import { ZAuditEvent } from "../../schemas/model-schemas.ts";
+import { pageCursor } from "../../schemas/page-cursor.ts";
 import type { ApiServices } from "../../services.ts";
 import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
 import { ZBackgroundRun, ZRunId, ZRunStarted } from "../migration/run-schemas.ts";
@@ -34,7 +35,7 @@ export const auditRouter = createTRPCRouter({
   find: viewerProcedure
     .input(
       ZAuditFilter.extend({
-        cursor: ZAuditEventId.optional(),
+        cursor: pageCursor("auditEvent").optional(),
         limit: z.number().int().min(1).max(200).default(50),
       }),
     )

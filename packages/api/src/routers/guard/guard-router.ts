@@ -9,6 +9,7 @@ import {
   updateThresholdSetting,
 } from "@qmc/engine";
 import type { z } from "zod";
+import { requireCursorRow } from "../../schemas/page-cursor.ts";
 import type { ApiServices } from "../../services.ts";
 import { actorOf, adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../../trpc.ts";
 import {
@@ -109,6 +110,9 @@ export const guardRouter = createTRPCRouter({
         take: input.limit + 1,
         ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
       });
+      await requireCursorRow("gateDecision", input.cursor, rows.length, (id) =>
+        ctx.services.prisma.gateDecision.findUnique({ where: { id }, select: { id: true } }),
+      );
       const items = rows.slice(0, input.limit);
       return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
     }),

@@ -1,5 +1,6 @@
 import { THRESHOLD_ACTIONS, THRESHOLD_METRICS } from "@qmc/core";
 import { z } from "zod";
+import { pageCursor } from "../../schemas/page-cursor.ts";
 import { ZReason } from "../../trpc.ts";
 
 /** Request and response shapes of the guard's procedures (health thresholds, decisions, alerts). */
@@ -108,7 +109,7 @@ export const ZAlertsRequest = z.object({
   metric: ZThresholdMetric.optional(),
   subject: z.string().max(200).optional(),
   /** The last id of the previous page. */
-  cursor: z.string().uuid().optional(),
+  cursor: pageCursor("gateDecision").optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 

@@ -8,6 +8,7 @@ import {
   ZStateTransition,
   ZWorkOrder,
 } from "../../schemas/model-schemas.ts";
+import { pageCursor } from "../../schemas/page-cursor.ts";
 
 /** Order ids are UUIDs, or ids given by migration tooling: a bounded, printable charset. */
 export const ZWorkOrderId = z
@@ -33,7 +34,7 @@ export const ZFindWorkOrdersRequest = z.object({
   state: z.enum([...WORK_ORDER_STATES, "queued", "building", "running", "completed", "failed"]).optional(),
   kind: z.string().max(64).optional(),
   role: z.enum(["PRIMARY", "SHADOW"]).optional(),
-  cursor: ZWorkOrderId.optional(),
+  cursor: pageCursor("workOrder").optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 

@@ -2,6 +2,7 @@ import { DomainError } from "@qmc/core";
 import { cancelWorkOrder } from "@qmc/engine";
 import { z } from "zod";
 import { ZRoutedSubmission } from "../../schemas/model-schemas.ts";
+import { requireCursorRow } from "../../schemas/page-cursor.ts";
 import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure } from "../../trpc.ts";
 import {
   ZFindWorkOrdersRequest,
@@ -79,6 +80,9 @@ export const workOrdersRouter = createTRPCRouter({
           omit: { output: true },
           ...page,
         });
+        await requireCursorRow("workOrder", input.cursor, rows.length, (id) =>
+          prisma.legacyWorkOrder.findUnique({ where: { id }, select: { id: true } }),
+        );
         return {
           items: rows.slice(0, input.limit).map((r) => ({ ...r, system: "LEGACY" as const })),
           nextCursor: rows.length > input.limit ? (rows[input.limit - 1]?.id ?? null) : null,
@@ -104,6 +108,9 @@ export const workOrdersRouter = createTRPCRouter({
         omit: { output: true },
         ...page,
       });
+      await requireCursorRow("workOrder", input.cursor, rows.length, (id) =>
+        prisma.workOrder.findUnique({ where: { id }, select: { id: true } }),
+      );
       return {
         items: rows.slice(0, input.limit).map((r) => ({ ...r, system: "NEW" as const })),
         nextCursor: rows.length > input.limit ? (rows[input.limit - 1]?.id ?? null) : null,
