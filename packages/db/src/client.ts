@@ -9,8 +9,16 @@ export interface PrismaClientOptions {
   maxConnections?: number;
 }
 
-/** The node-postgres pool under each client: prepared statements run on it directly. */
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+/**
+ * The node-postgres pool under each client: prepared statements run on it directly. One registry
+ * per process, not per copy of this module: Next bundles a package once per server layer (route
+ * handlers, server rendering), and the client those layers share (kept on globalThis) must be
+ * found by every copy of {@link queryPrepared}.
+ */
+const POOLS = Symbol.for("@qmc/db:prisma-pools");
+const processGlobal = globalThis as { [POOLS]?: WeakMap<object, pg.Pool> };
+processGlobal[POOLS] ??= new WeakMap();
+const pools = processGlobal[POOLS];
 
 /**
  * One Prisma client over node-postgres. Create one per process (lazily) and
