@@ -103,6 +103,14 @@ describe("qmc, the CLI over the typed tRPC client", () => {
         explanation: "Queue depth of the new system trends +25.0 orders/min",
       },
     });
+    const table = await qmc(["alerts"]);
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^(just now|\\d+ s ago) +OPEN +queue depth growth +NEW +ALERT +${decision.id} +Queue depth of the new system trends`,
+        "m",
+      ),
+    );
+    expect((await qmc(["thresholds"])).stdout).toMatch(/^error rate +1 % +300 s +100 +PAUSE_ROLLOUT +on /m);
     const alerts = await qmc(["alerts", "--json"]);
     expect(alerts.code).toBe(0);
     expect(JSON.parse(alerts.stdout).items).toMatchObject([{ id: decision.id, status: "OPEN" }]);
@@ -116,7 +124,7 @@ describe("qmc, the CLI over the typed tRPC client", () => {
     const again = await qmc(["ack", "--decision", decision.id, "--reason", "again"]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/GATE_DECISION_NOT_OPEN/);
-  }, 30_000);
+  }, 60_000);
 
   it("reports refusals with the API's code (exit 1) and bad usage with help (exit 2)", async () => {
     const anonymous = await qmc(["status"], "");

@@ -1,5 +1,3 @@
-import { throwEnvValidationError } from "@qmc/runtime";
-import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
 export const DEFAULT_QMC_URL = "http://127.0.0.1:3000/api/trpc";
@@ -16,14 +14,23 @@ export const cliEnvShape = {
   QMC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 };
 
-/** @throws EnvValidationError naming every bad variable (the CLI exits 2). */
-export function parseCliEnv(source: Record<string, string | undefined> = process.env) {
-  return createEnv({
-    server: cliEnvShape,
-    runtimeEnv: source,
-    emptyStringAsUndefined: true,
-    onValidationError: throwEnvValidationError,
-  });
+const CliEnvSchema = z.object(cliEnvShape);
+export type CliEnv = z.infer<typeof CliEnvSchema>;
+
+/** Bad variables, one line each (the CLI exits 2). The apps' @qmc/runtime error, without its logger's start-up cost. */
+export class CliEnvError extends Error {
+  readonly code = "INVALID_ENVIRONMENT";
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment variables:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
 }
 
-export type CliEnv = ReturnType<typeof parseCliEnv>;
+/** @throws CliEnvError naming every bad variable. */
+export function parseCliEnv(source: Record<string, string | undefined> = process.env): CliEnv {
+  const values = Object.fromEntries(
+    Object.keys(cliEnvShape).map((key) => [key, source[key] === "" ? undefined : source[key]]),
+  );
+  const parsed = CliEnvSchema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  throw new CliEnvError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+}

@@ -1,10 +1,9 @@
 #!/usr/bin/env -S node --import tsx
 import { parseArgs } from "node:util";
-import { EnvValidationError } from "@qmc/runtime";
 import { TRPCClientError } from "@trpc/client";
 import { type CommandOutput, RunNotCompleted, runCommand, USAGE, UsageError } from "./commands.ts";
 import { createApiClient, describeUnreachable } from "./connection.ts";
-import { type CliEnv, parseCliEnv } from "./env.ts";
+import { type CliEnv, CliEnvError, parseCliEnv } from "./env.ts";
 import { runView } from "./format/run-view.ts";
 
 /**
@@ -39,7 +38,7 @@ async function main(): Promise<number> {
   try {
     env = parseCliEnv();
   } catch (error) {
-    if (!(error instanceof EnvValidationError)) throw error;
+    if (!(error instanceof CliEnvError)) throw error;
     console.error(`qmc: ${error.code}: ${error.message}`);
     return 2;
   }

@@ -54,7 +54,7 @@ describe("qmc status, read by a person", () => {
       "Alerts    none",
     ]);
     expect(before.stdout).not.toMatch(/[{}]/);
-  }, 30_000);
+  }, 60_000);
 
   it("says why the rollout is paused and the command that acknowledges the guard's decision", async () => {
     const explanation = "error rate 3.2 % > 1 % in the new system";
@@ -96,7 +96,7 @@ describe("qmc status, read by a person", () => {
       workersAlive: 2,
       depths: { orders: { LEGACY: { queued: 2 }, NEW: { PENDING: 3 } } },
     });
-  }, 30_000);
+  }, 60_000);
 
   it("prints the rollout's state, not a JSON blob, after rollout set and rollback", async () => {
     await h.web.services.liveConfig.change(
@@ -123,5 +123,5 @@ describe("qmc status, read by a person", () => {
     expect(rollback.stdout).toMatch(
       /^Routing {3}new system OFF · every order to legacy \(12\.5 % to new once switched on\) · shadow off$/m,
     );
-  }, 30_000);
+  }, 60_000);
 });

@@ -38,7 +38,10 @@ export function runView(run: Run, now: Date): string {
 export function dryRunView({ run, plan }: DryRun, now: Date): string {
   const byStatus = Object.entries(plan.byStatus).map(([status, n]) => `${formatCount(n)} ${status}`);
   return block([
-    ["Would move", `${formatCount(plan.toMove)} legacy orders to the new system`],
+    [
+      "Would move",
+      `${formatCount(plan.toMove)} legacy order${plan.toMove === 1 ? "" : "s"} to the new system`,
+    ],
     ["Legacy now", byStatus.length ? dotted(byStatus) : "no unmigrated orders"],
     ...(plan.sampleIds.length ? [["Sample", plan.sampleIds.slice(0, 3).join(", ")] as const] : []),
     ["Dry run", `${run.id}, ${formatWhen(run.createdAt, now)}; start it with qmc migrate --reason "…"`],
