@@ -129,4 +129,9 @@ export {
   thresholdWindows,
 } from "./threshold-settings.ts";
 export { evaluateThresholds } from "./thresholds.ts";
-export { type DepthTrend, queueDepthTrend, type WindowStats } from "./window-stats.ts";
+export {
+  type DepthTrend,
+  type LegacyP99Baseline,
+  queueDepthTrend,
+  type WindowStats,
+} from "./window-stats.ts";

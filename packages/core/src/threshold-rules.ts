@@ -65,10 +65,32 @@ export function evaluateErrorRate(setting: ThresholdSetting, stats: WindowStats)
   return { ...base, ...sample, ...judge(setting, value, measured) };
 }
 
-/** P99_LATENCY_RATIO: new p99 ÷ legacy p99 over the same window; needs `minSample` in both systems. */
+/** "45 s", "6 min", "2 h 5 min" */
+function age(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 90) return `${s} s`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+}
+
+const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+
+/**
+ * P99_LATENCY_RATIO: new p99 ÷ legacy p99 over the same window; needs `minSample` in both systems.
+ * When legacy lacks the sample in the window (at 100 % it finishes nothing), legacy's p99 over the
+ * last earlier window that had it is the baseline, and the explanation says which and how old.
+ */
 export function evaluateP99Ratio(setting: ThresholdSetting, stats: WindowStats): ThresholdEvaluation {
   const fresh = stats.newSystem;
-  const legacy = stats.legacy;
+  const here = stats.legacy;
+  const baseline =
+    here.finished < setting.minSample &&
+    stats.legacy.baseline &&
+    stats.legacy.baseline.finished >= setting.minSample
+      ? stats.legacy.baseline
+      : null;
+  const legacy = baseline ? { finished: baseline.finished, p99LatencyMs: baseline.p99LatencyMs } : here;
   const newP99 = fresh.p99LatencyMs;
   const legacyP99 = legacy.p99LatencyMs;
   const sampleSize = Math.min(fresh.finished, legacy.finished);
@@ -78,13 +100,18 @@ export function evaluateP99Ratio(setting: ThresholdSetting, stats: WindowStats):
   const sample = { sampleSize, minSample: setting.minSample };
   if (value === null || sampleSize < setting.minSample) {
     const why =
-      value === null
-        ? "a p99 latency is missing for one system (or the legacy p99 is 0), so there is no baseline"
-        : `${fresh.finished} orders finished on the new system and ${legacy.finished} on legacy; each needs at least ${setting.minSample}`;
+      here.finished < setting.minSample && !baseline
+        ? `legacy finished ${here.finished} orders (at least ${setting.minSample} are needed) and no earlier legacy window had enough`
+        : value === null
+          ? "a p99 latency is missing for one system (or the legacy p99 is 0), so there is no baseline"
+          : `${fresh.finished} orders finished on the new system and ${legacy.finished} on legacy; each needs at least ${setting.minSample}`;
     const explanation = `Cannot compare p99 latencies over the last ${stats.windowSeconds} s: ${why}.`;
     return { ...base, ...sample, status: "insufficient-data", action: null, explanation };
   }
-  const measured = `p99 latency of the new system is ${newP99} ms, ${value.toFixed(2)}× the legacy p99 of ${legacyP99} ms (limit ${setting.limit}×, ${sampleSize}+ orders each)`;
+  const of = baseline
+    ? ` measured ${hhmm(baseline.from)}–${hhmm(baseline.to)} UTC, ${age(baseline.ageSeconds)} ago (legacy finished ${here.finished} orders in the last ${stats.windowSeconds} s, so the baseline is its last window with ${setting.minSample}+)`
+    : "";
+  const measured = `p99 latency of the new system is ${newP99} ms, ${value.toFixed(2)}× the legacy p99 of ${legacyP99} ms${of} (limit ${setting.limit}×, ${sampleSize}+ orders each)`;
   return { ...base, ...sample, ...judge(setting, value, measured) };
 }
 

@@ -6,11 +6,30 @@ export interface WindowStats {
   /** Length of the window these numbers cover. */
   windowSeconds: number;
   newSystem: { finished: number; failed: number; p99LatencyMs: number | null };
-  legacy: { finished: number; p99LatencyMs: number | null };
+  legacy: {
+    finished: number;
+    p99LatencyMs: number | null;
+    /**
+     * The last earlier legacy window (same length) with the P99 rule's minimum sample, read only
+     * when this window lacks it: at 100 % legacy finishes nothing, and the rule compares with the
+     * latency legacy last showed instead of staying "not enough data" for good.
+     */
+    baseline?: LegacyP99Baseline | null;
+  };
   /** Queue depth of the new system sampled over the window (any order; sorted on use). */
   queueDepth: { samples: Array<{ at: Date; depth: number }> };
   /** Latest reading per live worker; `concurrencyReduced` is whether a reduction is in force. */
   workers: Array<{ workerId: string; memoryUsedRatio: number; concurrencyReduced: boolean }>;
+}
+
+/** Legacy's p99 over an earlier window that had the minimum sample of finished orders. */
+export interface LegacyP99Baseline {
+  p99LatencyMs: number;
+  finished: number;
+  from: Date;
+  to: Date;
+  /** Seconds from the baseline window's end to the evaluation. */
+  ageSeconds: number;
 }
 
 /** A least-squares growth estimate of the queue depth. */

@@ -9,6 +9,7 @@ import { lockDecisions, openDecision, resolveDecision, UNRESOLVED } from "./gate
 import { guardActor, guardKeys } from "./guard-keys.ts";
 import { type GuardIntent, planGuardActions, type UnresolvedDecision } from "./guard-plan.ts";
 import { type PublishedEvaluation, writeLastEvaluation } from "./last-evaluation.ts";
+import { LegacyBaselineReader } from "./legacy-baseline.ts";
 import { sampleQueueDepths } from "./queue-depth-sampler.ts";
 import { plainSetting, readThresholdSettings } from "./threshold-store.ts";
 import { readWindow, valuesOf } from "./window-reader.ts";
@@ -47,7 +48,11 @@ class AlreadyDecided extends Error {}
  * transition, and publish the evaluation for the read API.
  */
 export class GuardEvaluator {
-  constructor(private readonly deps: GuardEvaluatorDeps) {}
+  private readonly legacyBaseline: LegacyBaselineReader;
+
+  constructor(private readonly deps: GuardEvaluatorDeps) {
+    this.legacyBaseline = new LegacyBaselineReader(deps.prisma);
+  }
 
   async evaluateOnce(now = new Date()): Promise<GuardTickReport> {
     const { prisma } = this.deps;
@@ -65,7 +70,9 @@ export class GuardEvaluator {
     const evaluations: GuardEvaluation[] = [];
     for (const windowSeconds of thresholdWindows(enabled)) {
       const rules = enabled.filter((s) => s.windowSeconds === windowSeconds);
-      const reading = await readWindow(prisma, windowSeconds, now, workers, reducing);
+      const p99 = rules.find((s) => s.metric === "P99_LATENCY_RATIO");
+      const baseline = p99 ? { reader: this.legacyBaseline, minSample: p99.minSample } : undefined;
+      const reading = await readWindow(prisma, windowSeconds, now, workers, reducing, baseline);
       for (const e of evaluateThresholds(rules, reading.stats)) {
         const setting = rules.find((s) => s.metric === e.metric);
         if (!setting) continue;

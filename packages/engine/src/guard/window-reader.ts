@@ -9,6 +9,7 @@ import {
 } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import { readRollupWindow } from "../metrics/rollup-store.ts";
+import type { LegacyBaselineReader } from "./legacy-baseline.ts";
 import { isReduced, type WorkerMemoryReading } from "./worker-readings.ts";
 
 /** One window's statistics and the numbers behind them. */
@@ -34,6 +35,8 @@ export async function readWindow(
   now: Date,
   workers: WorkerMemoryReading[],
   reductionOpenFor: ReadonlySet<string>,
+  /** The P99 rule's minimum sample, when it is judged over this window: finds legacy's baseline. */
+  legacyBaseline?: { reader: LegacyBaselineReader; minSample: number },
 ): Promise<WindowReading> {
   const start = new Date(now.getTime() - windowSeconds * 1000);
   const from = minuteOf(start);
@@ -48,6 +51,10 @@ export async function readWindow(
   const range = { from, to: now };
   const fresh = streamWindow("NEW", rollups, range);
   const legacy = streamWindow("LEGACY", rollups, range);
+  const baseline =
+    legacyBaseline && legacy.finished < legacyBaseline.minSample
+      ? await legacyBaseline.reader.read(from, windowSeconds, legacyBaseline.minSample, now)
+      : null;
   return {
     from,
     to: now,
@@ -57,7 +64,7 @@ export async function readWindow(
     stats: {
       windowSeconds,
       newSystem: { finished: fresh.finished, failed: fresh.failed, p99LatencyMs: fresh.p99LatencyMs },
-      legacy: { finished: legacy.finished, p99LatencyMs: legacy.p99LatencyMs },
+      legacy: { finished: legacy.finished, p99LatencyMs: legacy.p99LatencyMs, baseline },
       queueDepth: { samples: depths.map((d) => ({ at: d.at, depth: d.waiting })) },
       workers: workers.map((w) => ({
         workerId: w.workerId,
@@ -81,14 +88,26 @@ export function valuesOf(e: ThresholdEvaluation, r: WindowReading): Record<strin
         retried: r.fresh.retried,
         counted: ERROR_RATE_COUNTING,
       };
-    case "P99_LATENCY_RATIO":
+    case "P99_LATENCY_RATIO": {
+      const baseline = e.minSample > r.legacy.finished ? r.stats.legacy.baseline : null;
       return {
         latency: "end to end (submit → terminal state)",
         newP99Ms: r.fresh.p99LatencyMs,
         legacyP99Ms: r.legacy.p99LatencyMs,
         newFinished: r.fresh.finished,
         legacyFinished: r.legacy.finished,
+        // The earlier legacy window compared with when this one had too few legacy orders.
+        legacyBaseline: baseline
+          ? {
+              p99Ms: baseline.p99LatencyMs,
+              finished: baseline.finished,
+              from: baseline.from.toISOString(),
+              to: baseline.to.toISOString(),
+              ageSeconds: Math.round(baseline.ageSeconds),
+            }
+          : null,
       };
+    }
     case "QUEUE_DEPTH_GROWTH": {
       const samples = r.stats.queueDepth.samples;
       const trend = queueDepthTrend(samples);
