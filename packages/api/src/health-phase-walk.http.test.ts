@@ -261,11 +261,21 @@ describe("the phase walk, 1 → 4", () => {
     await dateLatestVersion(5);
     await traffic("rollback", hour(5), { LEGACY: legacy(500) });
     const report = await phase();
-    expect(report).toMatchObject({ phase: 2, since: hour(5), config: { useNewQueueSystem: false } });
+    // A rollback leaves the percent at 0: switching on again starts there.
+    expect(report).toMatchObject({
+      phase: 2,
+      since: hour(5),
+      config: { useNewQueueSystem: false, percent: 0 },
+    });
     expect(report.summary).toBe(
       `Phase 2, feature flag integration: rolled back at ${utc(hour(5))}; the switch is off and every order goes to legacy.`,
     );
-    expect(report.phases.map((p) => p.state)).toEqual(["done", "current", "upcoming", "upcoming"]);
+    expect(report.phases.map((p) => [p.state, p.reached])).toEqual([
+      ["done", true],
+      ["current", true],
+      ["upcoming", true],
+      ["upcoming", false],
+    ]);
     expect(statuses(report)).toMatchObject({
       "flag-switches-systems": "pass",
       "no-degradation-per-level": "fail",
@@ -279,7 +289,11 @@ describe("the phase walk, 1 → 4", () => {
   it("back at 50 % with a healthy new system, the level holds", async () => {
     await h
       .client(h.web, operator)
-      .rollout.set.mutate({ useNewQueueSystem: true, reason: "fixed, back to 50 %" });
+      .rollout.set.mutate({
+        useNewQueueSystem: true,
+        newQueueRolloutPercent: 50,
+        reason: "fixed, back to 50 %",
+      });
     await dateLatestVersion(6);
     await traffic("phase-3-50-again", hour(6), {
       NEW: { submitted: 1000, completed: 995, failed: 5, latencyMs: 250 },
@@ -322,8 +336,10 @@ describe("the phase walk, 1 → 4", () => {
       "2,000 of 2,000 orders (100 %) went to the new system; routing by hash sends every order there, so the share must be exactly 100 %.",
     );
     expect(evidence(report, "no-degradation-per-level")).toContain(
-      "(at 50 %, the latest level with 100+ legacy orders) ≤ 2×",
+      `(measured at 50 % from ${utc(hour(6))} to ${utc(hour(7))}, the latest stretch with 100+ legacy orders) ≤ 2×`,
     );
+    // 50 % failed at its first stretch and held at its second: the latest whole verdict counts.
+    expect(evidence(report, "no-degradation-per-level")).toContain("Stretches at 50 %:");
   });
 
   it("phase 4: legacy retired, the new system alone does the work, no legacy traffic", async () => {
@@ -354,6 +370,10 @@ describe("the phase walk, 1 → 4", () => {
     );
     expect(evidence(report, "no-orphaned-code")).toContain(
       "0 orders submitted to or started in legacy; 500 went to the new system.",
+    );
+    // The switch did not go off at retirement: routing stopped asking it.
+    expect(evidence(report, "flag-switches-systems")).toContain(
+      `since the switch went on at ${utc(hour(6))} until legacy was retired at ${utc(hour(8))}.`,
     );
   });
 

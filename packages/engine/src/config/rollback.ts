@@ -18,13 +18,18 @@ export function assertRollbackPossible(current: Pick<QueueConfigValues, "legacyR
   );
 }
 
-/** The one-step rollback: switch off, so every new order goes to legacy; audited as `config.rollback`. */
+/**
+ * The one-step rollback, as release tools abort a canary: the switch off and the percent to 0 in
+ * one version, so every new order goes to legacy and switching on again starts from 0 % — the
+ * operator raises it deliberately, and nothing on screen promises a percent the switch-on would
+ * jump back to. Audited as `config.rollback` (before and after show the percent it left).
+ */
 export function rollBack(
   liveConfig: Pick<LiveConfig, "change">,
   who: { actor: string; actorUserId?: string | null; reason: string },
 ): Promise<QueueConfigVersion> {
   return liveConfig.change(
-    { useNewQueueSystem: false },
+    { useNewQueueSystem: false, newQueueRolloutPercent: 0 },
     { ...who, action: "config.rollback", precondition: assertRollbackPossible },
   );
 }

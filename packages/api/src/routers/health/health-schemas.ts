@@ -35,6 +35,8 @@ export const ZPhaseReport = z.object({
       phase: ZPhaseNumber,
       name: z.string(),
       state: z.enum(["done", "current", "upcoming"]),
+      /** The migration has been in this phase at some time (after a rollback, an upcoming one may have). */
+      reached: z.boolean(),
       items: z.array(ZVerificationItem),
     }),
   ),
