@@ -50,8 +50,8 @@ describe("a worker's metrics", () => {
     expect(sample(text, 'qmc_worker_concurrency_limit{worker="w-metrics"}')).toBe(4);
     const memory = sample(text, 'qmc_worker_memory_used_ratio{worker="w-metrics"}') ?? -1;
     expect(memory > 0 && memory < 1).toBe(true);
-    expect(sample(text, 'qmc_order_events_total{stream="NEW",event="completed"}')).toBe(10);
-    expect(sample(text, 'qmc_order_events_total{stream="LEGACY",event="completed"}')).toBe(10);
+    expect(sample(text, 'qmc_orders_completed_total{stream="NEW"}')).toBe(10);
+    expect(sample(text, 'qmc_orders_completed_total{stream="LEGACY"}')).toBe(10);
     expect(sample(text, 'qmc_queue_depth{system="NEW",state="prioritized"}')).toBe(0);
     expect(sample(text, "qmc_config_version")).toBe(1);
     expect(sample(text, "qmc_rollout_paused")).toBe(0);

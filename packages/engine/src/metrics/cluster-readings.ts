@@ -1,7 +1,5 @@
-import { type MinuteRollup, minuteOf } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import type { Queue } from "bullmq";
-import { readRollupWindow } from "./rollup-store.ts";
 import type { WorkerReading } from "./worker-sample-store.ts";
 
 const JOB_STATES = ["wait", "prioritized", "delayed", "active"] as const;
@@ -53,16 +51,6 @@ export async function readOpenOrders(prisma: PrismaClient): Promise<OpenOrdersRe
       ELSE 'RUNNING' END, count(*) FROM "LegacyWorkOrder"
       WHERE "status" IN ('queued', 'building', 'running') AND "migratedAt" IS NULL GROUP BY "status"`;
   return rows.map((r) => ({ system: r.system, role: r.role, state: r.state, count: Number(r.n) }));
-}
-
-/** Every source's rollups of the last `minutes` minutes (the current one partly), per stream. */
-export function readRecentRollups(
-  prisma: PrismaClient,
-  minutes: number,
-  now = Date.now(),
-): Promise<MinuteRollup[]> {
-  const from = new Date(minuteOf(now).getTime() - (minutes - 1) * 60_000);
-  return readRollupWindow(prisma, from, new Date(minuteOf(now).getTime() + 60_000));
 }
 
 /** Open gate decisions (alerts and pauses not yet acknowledged or resolved) per threshold metric. */

@@ -1,4 +1,3 @@
-import { emptyHistogram, type MetricStream, type MinuteRollup, ROLLUP_COUNTERS } from "@qmc/core";
 import { type PrismaClient, ThresholdMetric } from "@qmc/db";
 import type { Queue } from "bullmq";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
@@ -9,19 +8,10 @@ import {
   readOpenAlerts,
   readOpenOrders,
   readQueueDepths,
-  readRecentRollups,
 } from "./cluster-readings.ts";
-import { RollupHistogram } from "./prometheus-histogram.ts";
+import { OrderInstruments } from "./order-instruments.ts";
 import type { RollupWriter } from "./rollup-writer.ts";
 import type { WorkerReading } from "./worker-sample-store.ts";
-
-const STREAMS: readonly MetricStream[] = ["LEGACY", "NEW", "SHADOW"];
-
-function emptyRollup(stream: MetricStream): MinuteRollup {
-  const counts = { submitted: 0, started: 0, completed: 0, failed: 0, retried: 0, cancelled: 0 };
-  const [queueWait, runTime, endToEnd] = [emptyHistogram(), emptyHistogram(), emptyHistogram()];
-  return { stream, minute: new Date(0), counts, queueWait, runTime, endToEnd };
-}
 
 export interface MetricsExporterDeps {
   prisma: PrismaClient;
@@ -32,10 +22,11 @@ export interface MetricsExporterDeps {
   workerStaleAfterMs: number;
   /** A worker's endpoint: its own slots and memory, instead of every worker's last heartbeat. */
   self?: () => WorkerReading;
-  /** This process's rollup writer: its event counters since it started. */
-  writer?: Pick<RollupWriter, "totals" | "failedFlushes">;
-  /** Window of the recent counts and latency histograms, in minutes. @defaultValue 5 */
-  windowMinutes?: number;
+  /**
+   * This process's rollup writer: the orders it counted since it started (counters and latency
+   * histograms) and its failed flushes. Without one the order families are exported at zero.
+   */
+  writer?: Pick<RollupWriter, "instruments" | "failedFlushes">;
   /** How long a count of open orders is reused between scrapes. @defaultValue 15000 */
   openOrdersTtlMs?: number;
   /** Node's own process metrics (process_*, nodejs_*). @defaultValue true */
@@ -49,15 +40,17 @@ export interface MetricsExporter {
 }
 
 /**
- * The Prometheus view of the migration, collected at each scrape from cheap sources only: BullMQ
- * job counts, open orders through the state indexes (cached `openOrdersTtlMs`), the last minutes'
- * rollups (never raw orders or attempts), open gate decisions, heartbeats and the live config.
- * A part that cannot be read is left out and flagged in `qmc_scrape_error{part}`.
+ * One process's Prometheus view. Order events are this process's own counters and histograms,
+ * cumulative since it started (`qmc_orders_*_total`, `qmc_order_*_seconds`, from its
+ * RollupWriter): Prometheus sums the processes. Levels are gauges read at each scrape from
+ * cheap sources only — BullMQ job counts, open orders through the state indexes (cached
+ * `openOrdersTtlMs`), open gate decisions, heartbeats and the live config — the same on every
+ * process (aggregate them with max, not sum). A part that cannot be read is left out and flagged
+ * in `qmc_scrape_error{part}`.
  */
 export function createMetricsExporter(deps: MetricsExporterDeps): MetricsExporter {
   const registry = new Registry();
   const registers = [registry];
-  const windowMinutes = deps.windowMinutes ?? 5;
   const gauge = (name: string, help: string, labelNames: string[] = []) =>
     new Gauge({ name, help, labelNames, registers });
 
@@ -67,29 +60,9 @@ export function createMetricsExporter(deps: MetricsExporterDeps): MetricsExporte
   ]);
   const openOrders = gauge(
     "qmc_work_orders",
-    `Orders not yet terminal by system, role and state (legacy statuses mapped to states); counted through the state indexes, cached ${(deps.openOrdersTtlMs ?? 15_000) / 1000} s. Finished orders: qmc_order_events_recent.`,
+    `Orders not yet terminal by system, role and state (legacy statuses mapped to states); counted through the state indexes, cached ${(deps.openOrdersTtlMs ?? 15_000) / 1000} s. Finished orders: qmc_orders_completed_total and the like.`,
     ["system", "role", "state"],
   );
-  const recentEvents = gauge(
-    "qmc_order_events_recent",
-    `Order events in the last ${windowMinutes} minutes, every process summed, from the minute rollups.`,
-    ["stream", "event"],
-  );
-  const histograms = {
-    queueWait: new RollupHistogram(
-      "qmc_order_queue_wait_seconds",
-      `Submit (or retry due) to attempt start, last ${windowMinutes} minutes; _sum estimated from bucket middles.`,
-    ),
-    runTime: new RollupHistogram(
-      "qmc_order_run_time_seconds",
-      `Attempt run time, last ${windowMinutes} minutes; _sum estimated from bucket middles.`,
-    ),
-    endToEnd: new RollupHistogram(
-      "qmc_order_end_to_end_seconds",
-      `Submit to terminal state, last ${windowMinutes} minutes; _sum estimated from bucket middles.`,
-    ),
-  };
-  for (const histogram of Object.values(histograms)) registry.registerMetric(histogram as never);
   const paused = gauge("qmc_rollout_paused", "1 while the health guard holds the rollout paused.");
   const configVersion = gauge("qmc_config_version", "Version of the live queue configuration.");
   const switchOn = gauge(
@@ -109,23 +82,16 @@ export function createMetricsExporter(deps: MetricsExporterDeps): MetricsExporte
     memoryUsedRatio: gauge("qmc_worker_memory_used_ratio", "Host memory in use (0-1).", ["worker"]),
   };
   const scrapeError = gauge("qmc_scrape_error", "1 when a part could not be read at this scrape.", ["part"]);
-  const ownEvents = deps.writer
-    ? new Counter({
-        name: "qmc_order_events_total",
-        help: "Order events this process counted since it started.",
-        labelNames: ["stream", "event"],
-        registers,
-      })
-    : null;
-  const flushFailures = deps.writer
-    ? new Counter({
-        name: "qmc_metrics_flush_failures_total",
-        help: "Rollup flushes of this process that failed (their counts went out with a later flush).",
-        registers,
-      })
-    : null;
-  // Ours are refilled at each collection; Node's default metrics (added after) keep their state.
-  const own = registry.getMetricsAsArray() as Array<{ reset?: () => void }>;
+  const flushFailures = new Counter({
+    name: "qmc_metrics_flush_failures_total",
+    help: "Rollup flushes of this process that failed (their counts went out with a later flush).",
+    registers,
+  });
+  // The gauges above are refilled at each collection; the order instruments and Node's default
+  // metrics (added after) are cumulative and keep their state.
+  const refilled = registry.getMetricsAsArray() as Array<{ reset?: () => void }>;
+  for (const metric of (deps.writer?.instruments ?? new OrderInstruments()).metrics)
+    registry.registerMetric(metric);
   if (deps.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   const openOrdersCache = new CachedReading(deps.openOrdersTtlMs ?? 15_000, () =>
@@ -133,14 +99,13 @@ export function createMetricsExporter(deps: MetricsExporterDeps): MetricsExporte
   );
 
   async function collect(): Promise<string> {
-    const [depths, open, recent, alerts, workers] = await Promise.allSettled([
+    const [depths, open, alerts, workers] = await Promise.allSettled([
       readQueueDepths(deps.queues),
       openOrdersCache.get(),
-      readRecentRollups(deps.prisma, windowMinutes),
       readOpenAlerts(deps.prisma),
       deps.self ? Promise.resolve([deps.self()]) : readLiveWorkers(deps.prisma, deps.workerStaleAfterMs),
     ]);
-    for (const metric of own) metric.reset?.();
+    for (const metric of refilled) metric.reset?.();
     const failed = (part: string, result: PromiseSettledResult<unknown>) =>
       scrapeError.set({ part }, result.status === "rejected" ? 1 : 0);
 
@@ -150,19 +115,6 @@ export function createMetricsExporter(deps: MetricsExporterDeps): MetricsExporte
     failed("work_orders", open);
     if (open.status === "fulfilled")
       for (const o of open.value) openOrders.set({ system: o.system, role: o.role, state: o.state }, o.count);
-    failed("rollups", recent);
-    if (recent.status === "fulfilled") {
-      // Every stream, with zeros when it had nothing: a series that vanishes reads as "no data".
-      const rows = STREAMS.map(
-        (stream) => recent.value.find((r) => r.stream === stream) ?? emptyRollup(stream),
-      );
-      for (const row of rows)
-        for (const event of ROLLUP_COUNTERS)
-          recentEvents.set({ stream: row.stream, event }, row.counts[event]);
-      histograms.queueWait.set(rows.map((r) => ({ labels: { stream: r.stream }, counts: r.queueWait })));
-      histograms.runTime.set(rows.map((r) => ({ labels: { stream: r.stream }, counts: r.runTime })));
-      histograms.endToEnd.set(rows.map((r) => ({ labels: { stream: r.stream }, counts: r.endToEnd })));
-    }
     failed("alerts", alerts);
     if (alerts.status === "fulfilled") {
       for (const metric of Object.values(ThresholdMetric)) alertsOpen.set({ metric }, 0);
@@ -190,10 +142,7 @@ export function createMetricsExporter(deps: MetricsExporterDeps): MetricsExporte
     } catch {
       scrapeError.set({ part: "config" }, 1);
     }
-    if (deps.writer && ownEvents && flushFailures) {
-      for (const t of deps.writer.totals()) ownEvents.inc({ stream: t.stream, event: t.event }, t.count);
-      flushFailures.inc(deps.writer.failedFlushes);
-    }
+    flushFailures.inc(deps.writer?.failedFlushes ?? 0);
     return registry.metrics();
   }
 

@@ -48,7 +48,7 @@ describe("the rollup writer", () => {
     expect(sum(await rowsOf("worker:faulty"))).toBe(5);
     await writer.stop(); // the final flush goes through
     expect(sum(await rowsOf("worker:faulty"))).toBe(8);
-    expect(writer.totals().find((t) => t.stream === "NEW" && t.event === "completed")?.count).toBe(8);
+    expect(await writer.instruments.count("NEW", "completed")).toBe(8);
   });
 
   it("a process restarted under the same source adds to its rows instead of overwriting them", async () => {

@@ -1,14 +1,8 @@
 import os from "node:os";
-import {
-  type MetricStream,
-  minuteOf,
-  type OrderMetricEvent,
-  ROLLUP_COUNTERS,
-  RollupAccumulator,
-  type RollupCounter,
-} from "@qmc/core";
+import { type MetricStream, minuteOf, type OrderMetricEvent, RollupAccumulator } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
+import { OrderInstruments } from "./order-instruments.ts";
 import type { OrderMetrics } from "./order-metrics.ts";
 import { readSourceRollups, writeRollups } from "./rollup-store.ts";
 
@@ -22,7 +16,6 @@ export interface RollupWriterOptions {
 
 /** Minutes kept in memory after they were flushed (late events of the minute just past). */
 const KEEP_MINUTES = 3;
-const STREAMS: readonly MetricStream[] = ["LEGACY", "NEW", "SHADOW"];
 
 export const workerMetricsSource = (workerId: string) => `worker:${workerId}`;
 export const webMetricsSource = () => `web:${os.hostname()}-${process.pid}`;
@@ -31,14 +24,13 @@ export const webMetricsSource = () => `web:${os.hostname()}-${process.pid}`;
  * Counts order events in memory (RollupAccumulator) and writes this process's per-minute rollups
  * every `flushMs` in one statement, whatever the number of orders: the hot path only adds to a
  * map. Rows are running totals, so a repeated or retried flush is harmless; a failed flush is put
- * back and goes out with the next one. Also keeps this process's totals since it started, for
- * its Prometheus counters.
+ * back and goes out with the next one. The same call feeds this process's Prometheus counters
+ * and histograms (`instruments`), so the rollups and a scrape count the same events.
  */
 export class RollupWriter implements OrderMetrics {
   private readonly accumulator = new RollupAccumulator(KEEP_MINUTES);
-  private readonly lifetime = new Map<MetricStream, Record<RollupCounter, number>>(
-    STREAMS.map((s) => [s, Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])) as never]),
-  );
+  /** This process's events since it started, for its Prometheus endpoint. */
+  readonly instruments = new OrderInstruments();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -57,8 +49,7 @@ export class RollupWriter implements OrderMetrics {
       // A bad time would put a row in no minute and make every later flush fail: use now.
       const ms = typeof at === "number" ? at : at.getTime();
       this.accumulator.record(stream, event, Number.isFinite(ms) ? ms : Date.now());
-      const totals = this.lifetime.get(stream);
-      if (totals) totals[event.type] += 1;
+      this.instruments.record(stream, event);
     } catch (error) {
       // Never into the hot path: a lost count is better than a lost order.
       this.options.logger.warn({ err: error, stream, event: event.type }, "metrics: event not counted");
@@ -95,13 +86,6 @@ export class RollupWriter implements OrderMetrics {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.flush();
-  }
-
-  /** Events this process counted since it started (monotonic: Prometheus counters). */
-  totals(): Array<{ stream: MetricStream; event: RollupCounter; count: number }> {
-    return [...this.lifetime].flatMap(([stream, counts]) =>
-      ROLLUP_COUNTERS.map((event) => ({ stream, event, count: counts[event] })),
-    );
   }
 
   /** Flushes that failed since start (their rows went out again later). */
