@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { UTC_SESSION_SQL } from "./utc-session.ts";
 
 export interface PrismaClientOptions {
   /** postgresql:// URL of the database. */
@@ -30,6 +31,10 @@ export function createPrismaClient({ databaseUrl, maxConnections = 10 }: PrismaC
     connectionString: databaseUrl,
     max: maxConnections,
     connectionTimeoutMillis: 5_000,
+    // Awaited before the pool hands the connection out (a failure fails that checkout).
+    onConnect: async (client) => {
+      await client.query(UTC_SESSION_SQL);
+    },
   });
   // A connection cut by the server (restart, pg_terminate_backend) must never crash the process:
   // an idle one is dropped by the pool, and a checked-out one between two queries (a transaction)

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { UTC_SESSION_SQL } from "../utc-session.ts";
 import { DEFAULT_MIGRATIONS_DIR, readMigrations } from "./read-migrations.ts";
 
 /**
@@ -47,6 +48,8 @@ export async function applyMigrations(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    // A migration that stamps rows (`CURRENT_TIMESTAMP` into a timestamp(3) column) writes UTC.
+    await client.query(UTC_SESSION_SQL);
     await client.query("select pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK_KEY]);
     await client.query(CREATE_MIGRATIONS_TABLE);
     const { rows } = await client.query<AppliedRow>(

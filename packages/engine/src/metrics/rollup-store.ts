@@ -4,7 +4,8 @@ import type { PrismaClient } from "@qmc/db";
 /**
  * Writes one source's minute rollups in one statement. Rows are absolute running totals of that
  * source (see RollupAccumulator), so the upsert overwrites: a flush retried after an ambiguous
- * failure, or repeated, leaves the same numbers.
+ * failure, or repeated, leaves the same numbers. `updatedAt` is the database clock in UTC whatever
+ * the session's time zone: the health's hour cache compares it across processes.
  */
 export async function writeRollups(prisma: PrismaClient, source: string, rows: readonly MinuteRollup[]) {
   if (rows.length === 0) return;
@@ -24,7 +25,7 @@ export async function writeRollups(prisma: PrismaClient, source: string, rows: r
       ARRAY(SELECT jsonb_array_elements_text(x.queue_wait)::int),
       ARRAY(SELECT jsonb_array_elements_text(x.run_time)::int),
       ARRAY(SELECT jsonb_array_elements_text(x.end_to_end)::int),
-      now()
+      now() AT TIME ZONE 'UTC'
     FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS x(stream text, minute text, submitted int,
       started int, completed int, failed int, retried int, cancelled int, queue_wait jsonb, run_time jsonb,
       end_to_end jsonb)
@@ -32,7 +33,7 @@ export async function writeRollups(prisma: PrismaClient, source: string, rows: r
       "submitted" = excluded."submitted", "started" = excluded."started", "completed" = excluded."completed",
       "failed" = excluded."failed", "retried" = excluded."retried", "cancelled" = excluded."cancelled",
       "queueWaitHistogram" = excluded."queueWaitHistogram", "runTimeHistogram" = excluded."runTimeHistogram",
-      "endToEndHistogram" = excluded."endToEndHistogram", "updatedAt" = now()`;
+      "endToEndHistogram" = excluded."endToEndHistogram", "updatedAt" = now() AT TIME ZONE 'UTC'`;
 }
 
 interface SummedRow {
