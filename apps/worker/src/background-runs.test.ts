@@ -1,4 +1,4 @@
-import { InFlightMigration } from "@qmc/engine";
+import { InFlightMigration, RUN_TAKEOVER_MAX_MS, type RunHolder, readRunHolder } from "@qmc/engine";
 import { createEngineHarness, type EngineHarness, holdLegacyRow, pollUntil } from "@qmc/engine/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { workerFleet } from "./testing/spawn-worker.ts";
@@ -6,7 +6,9 @@ import { workerFleet } from "./testing/spawn-worker.ts";
 /**
  * A background run survives the death of the worker process running it: a real worker is
  * SIGKILLed in the middle of an in-flight migration (held there by a row lock the test owns, so
- * "the middle" is a state it sees), and another worker takes the run over and finishes it.
+ * "the middle" is a state it sees), and another worker, standing by, takes the run over within
+ * the run lock's bound and finishes it. Meanwhile the run's holder reads as not answering, as
+ * the console shows it.
  */
 let h: EngineHarness;
 const fleet = workerFleet({ databaseUrl: () => h.db.url, prefix: () => h.prefix });
@@ -17,7 +19,12 @@ beforeAll(async () => {
 afterEach(() => fleet.killAll());
 afterAll(() => h.close());
 
-const start = (workerId: string) => fleet.start(workerId, { WORKER_SYSTEMS: "new" });
+/**
+ * The order queues' production lock timings (30 s lock, 15 s stalled check): a run's takeover
+ * must not wait for them (it did: 32-38 s).
+ */
+const start = (workerId: string) =>
+  fleet.start(workerId, { WORKER_SYSTEMS: "new", LOCK_DURATION_MS: "30000", STALLED_INTERVAL_MS: "15000" });
 
 const holdRow = (id: string) => holdLegacyRow(h.db, id);
 
@@ -55,12 +62,43 @@ describe("background runs in worker processes", () => {
       (s) => s.status === "RUNNING" && s.processed === 10 && s.waiting > 0,
       30_000,
     );
+    const standby = start("run-worker-2");
+    await standby.waitForLine(/"msg":"worker started"/, 60_000);
     first.child.kill("SIGKILL");
+    const killedAt = Date.now();
     expect(await first.exited).toBe("SIGKILL");
     // The dead worker's batch gets its lock now, and is rolled back: its client is gone.
     await release();
 
-    start("run-worker-2");
+    // Until the standby has it, the run's holder is the dead worker, silent, with a standby.
+    const holders: RunHolder[] = [];
+    const taken = await pollUntil(
+      async () => {
+        const current = await migration.getRun(run.id);
+        const holder = await readRunHolder(
+          { prisma: h.db.prisma, redis: h.redis, runsQueue: h.queues.runs },
+          current,
+          { staleAfterMs: 1_500 },
+        );
+        if (holder?.workerId === "run-worker-1") holders.push(holder);
+        return current;
+      },
+      (r) => r.ownerWorkerId === "run-worker-2" || (r.status !== "RUNNING" && r.status !== "QUEUED"),
+      60_000,
+    );
+    const takeoverMs = Date.now() - killedAt;
+    console.info(`run taken over ${takeoverMs} ms after the SIGKILL`);
+    expect(taken.ownerWorkerId).toBe("run-worker-2");
+    // One run lock plus one stalled check, and slack for timers on a loaded machine (the order
+    // queues' 30 s lock alone would exceed it).
+    expect(takeoverMs, `takeover took ${takeoverMs} ms`).toBeLessThanOrEqual(RUN_TAKEOVER_MAX_MS + 3_000);
+    const silent = holders.filter((holder) => !holder.answering);
+    expect(silent.length).toBeGreaterThan(0);
+    for (const holder of silent) {
+      expect(holder.standbyWorkers).toBe(1);
+      expect(holder.takeoverWithinMs).toBeLessThanOrEqual(RUN_TAKEOVER_MAX_MS);
+    }
+
     const ended = await pollUntil(
       () => migration.getRun(run.id),
       (r) => r.status !== "RUNNING" && r.status !== "QUEUED",
@@ -100,5 +138,5 @@ describe("background runs in worker processes", () => {
       ["migration.takeover", "worker:run-worker-2"],
       ["migration.finish", "operator@example.com"],
     ]);
-  }, 90_000);
+  }, 150_000);
 });

@@ -104,6 +104,7 @@ describe("in-flight migration, a background run executed by a worker", () => {
       total: 30,
       processed: 0,
       moved: 0,
+      holder: null, // nobody holds it yet
     });
     expect(await h.engine.db.prisma.workOrder.count()).toBe(0);
 
@@ -115,6 +116,7 @@ describe("in-flight migration, a background run executed by a worker", () => {
       processed: 30,
       moved: 30,
       ownerWorkerId: "migration-worker",
+      holder: null,
     });
     expect(seen).toEqual([...seen].sort((a, b) => a - b)); // progress only grows
     const second = await api.migration.run.mutate({ reason: "again" });

@@ -4,6 +4,7 @@ import {
   InFlightMigration,
   listRuns,
   planInFlightMigration,
+  readRunHolder,
   requestCancel,
   retireLegacy,
   unretireLegacy,
@@ -19,7 +20,7 @@ import {
   viewerProcedure,
   ZReason,
 } from "../../trpc.ts";
-import { ZBackgroundRun, ZRunId, ZRunStarted } from "./run-schemas.ts";
+import { ZBackgroundRun, ZRunId, ZRunStarted, ZRunStatus } from "./run-schemas.ts";
 
 function migration({ services }: { services: ApiServices }) {
   return new InFlightMigration({ prisma: services.prisma, queues: services.queues, logger: services.logger });
@@ -63,11 +64,21 @@ export const migrationRouter = createTRPCRouter({
     .output(ZBackgroundRun)
     .mutation(({ ctx, input }) => migration(ctx).resume(input.runId, actorOf(ctx.user))),
 
-  /** Progress of any background run: in-flight migration or bulk re-submission. */
+  /**
+   * Progress of any background run: in-flight migration or bulk re-submission, with its holder
+   * while it runs (whether its worker still answers, and when a standby takes over if not).
+   */
   status: viewerProcedure
     .input(ZRunId)
-    .output(ZBackgroundRun)
-    .query(({ ctx, input }) => findRun(ctx.services.prisma, input.runId)),
+    .output(ZRunStatus)
+    .query(async ({ ctx, input }) => {
+      const { prisma, publisher, queues, workerStaleAfterMs } = ctx.services;
+      const run = await findRun(prisma, input.runId);
+      const holder = await readRunHolder({ prisma, redis: publisher, runsQueue: queues.runs }, run, {
+        staleAfterMs: workerStaleAfterMs,
+      });
+      return { ...run, holder };
+    }),
 
   /** The latest background runs (dry runs included), newest first; all kinds unless `type` is given. */
   runs: viewerProcedure

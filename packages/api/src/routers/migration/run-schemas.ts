@@ -32,6 +32,23 @@ export const ZBackgroundRun = z.object({
   updatedAt: z.date(),
 });
 
+/**
+ * Who holds a RUNNING run and whether it still answers (its BullMQ lock renewed in time). When it
+ * does not: how long it has been silent and the longest until a standby worker takes the run over
+ * (while `standbyWorkers` > 0). Null when the run is not RUNNING.
+ */
+export const ZRunHolder = z.object({
+  workerId: z.string(),
+  host: z.string().nullable(),
+  answering: z.boolean(),
+  silentForMs: z.number().int().nullable(),
+  takeoverWithinMs: z.number().int().nullable(),
+  standbyWorkers: z.number().int(),
+});
+
+/** A run's progress with its holder: what the console's progress follows. */
+export const ZRunStatus = ZBackgroundRun.extend({ holder: ZRunHolder.nullable() });
+
 /** A start answers at once with the run to follow (`migration.status`). */
 export const ZRunStarted = z.object({ runId: z.string() });
 
