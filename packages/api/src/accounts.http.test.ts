@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "./auth/api-tokens.ts";
 import { ensureFirstAdmin } from "./auth/bootstrap-admin.ts";
 import type { Role } from "./auth/roles.ts";
+import { scopesGrantableBy } from "./auth/scopes.ts";
 import { createUser } from "./auth/users.ts";
 import { type ApiHarness, createApiHarness } from "./testing/api-harness.ts";
 import { type RawResponse, rawCall } from "./testing/raw-call.ts";
@@ -9,10 +10,12 @@ import { type RawResponse, rawCall } from "./testing/raw-call.ts";
 /**
  * Account lifecycle through the real HTTP endpoint (issue 9 item 7): the last admin stays, admins
  * disable, enable, reset passwords and revoke sessions and tokens, the password rule, the first
- * sign-in password change, token expiry, and tokens that cannot mint tokens.
+ * sign-in password change, token expiry, and tokens that cannot mint tokens. Account
+ * administration needs a signed-in admin (issue 14): it is done here with the admin's cookie.
  */
 let h: ApiHarness;
 let admin: Account;
+let adminSession: { cookie: string };
 let bootstrap: { email: string; password: string };
 let origin: string;
 let accounts = 0;
@@ -33,6 +36,7 @@ beforeAll(async () => {
   const first = await ensureFirstAdmin(h.engine.db.prisma, {}, () => {});
   bootstrap = { email: first.email, password: first.generatedPassword ?? "" };
   admin = await account("ADMIN");
+  adminSession = await cookieOf(admin.email, admin.password);
 });
 afterAll(() => h.close());
 
@@ -41,7 +45,11 @@ async function account(role: Role): Promise<Account> {
   const who = { actor: "test-setup" };
   const email = `${role.toLowerCase()}-${accounts++}@accounts.example.com`;
   const user = await createUser(h.engine.db.prisma, { email, password: PASSWORD, role }, who);
-  const { token } = await createApiToken(h.engine.db.prisma, { userId: user.id, name: "test" }, who);
+  const { token } = await createApiToken(
+    h.engine.db.prisma,
+    { userId: user.id, name: "test", scopes: scopesGrantableBy(role) },
+    who,
+  );
   return { id: user.id, email, password: PASSWORD, token };
 }
 
@@ -97,11 +105,12 @@ const activeAdmins = () => h.engine.db.prisma.user.count({ where: { role: "ADMIN
 describe("the last active admin", () => {
   it("cannot demote or disable itself: 412 LAST_ADMIN, nothing changes", async () => {
     const solo = await account("ADMIN");
+    const soloSession = await cookieOf(solo.email, solo.password);
     await withOnlyAdmins([solo.id], async () => {
-      const demote = await mutate("users.setRole", solo, { userId: solo.id, role: "OPERATOR" });
+      const demote = await mutate("users.setRole", soloSession, { userId: solo.id, role: "OPERATOR" });
       expect(failure(demote)).toEqual({ status: 412, code: "PRECONDITION_FAILED", domainCode: "LAST_ADMIN" });
       expect(demote.error?.message).toMatch(/last active admin/);
-      const disable = await mutate("users.disable", solo, { userId: solo.id, reason: "leaving" });
+      const disable = await mutate("users.disable", soloSession, { userId: solo.id, reason: "leaving" });
       expect(failure(disable)).toEqual({
         status: 412,
         code: "PRECONDITION_FAILED",
@@ -112,7 +121,7 @@ describe("the last active admin", () => {
       // A disabled admin does not count: with the other admin disabled, this one is still the last.
       const idle = await account("ADMIN");
       await h.engine.db.prisma.user.update({ where: { id: idle.id }, data: { disabledAt: new Date() } });
-      const again = await mutate("users.setRole", solo, { userId: solo.id, role: "VIEWER" });
+      const again = await mutate("users.setRole", soloSession, { userId: solo.id, role: "VIEWER" });
       expect(failure(again).domainCode).toBe("LAST_ADMIN");
       await h.engine.db.prisma.user.update({ where: { id: idle.id }, data: { role: "VIEWER" } });
     });
@@ -121,16 +130,17 @@ describe("the last active admin", () => {
   it("two admins demoting or disabling each other at the same time leave one admin", async () => {
     for (const round of [1, 2, 3, 4, 5, 6]) {
       const [a, b] = [await account("ADMIN"), await account("ADMIN")];
+      const [aSession, bSession] = [await cookieOf(a.email, a.password), await cookieOf(b.email, b.password)];
       const outcomes = await withOnlyAdmins([a.id, b.id], async () => {
         const [ab, ba] =
           round % 2 === 0
             ? await Promise.all([
-                mutate("users.disable", a, { userId: b.id, reason: `round ${round}` }),
-                mutate("users.disable", b, { userId: a.id, reason: `round ${round}` }),
+                mutate("users.disable", aSession, { userId: b.id, reason: `round ${round}` }),
+                mutate("users.disable", bSession, { userId: a.id, reason: `round ${round}` }),
               ])
             : await Promise.all([
-                mutate("users.setRole", a, { userId: b.id, role: "VIEWER" }),
-                mutate("users.setRole", b, { userId: a.id, role: "VIEWER" }),
+                mutate("users.setRole", aSession, { userId: b.id, role: "VIEWER" }),
+                mutate("users.setRole", bSession, { userId: a.id, role: "VIEWER" }),
               ]);
         expect(await activeAdmins()).toBe(1);
         return [ab.status, ba.status].sort();
@@ -153,7 +163,10 @@ describe("disable and enable", () => {
     expect((await query("rollout.get", session)).status).toBe(200);
     expect((await query("rollout.get", user)).status).toBe(200);
 
-    const disabled = await mutate("users.disable", admin, { userId: user.id, reason: "left the team" });
+    const disabled = await mutate("users.disable", adminSession, {
+      userId: user.id,
+      reason: "left the team",
+    });
     expect(disabled.status).toBe(200);
     expect(disabled.data).toMatchObject({ endedSessions: 1, revokedTokens: 1, user: { id: user.id } });
     expect((disabled.data as { user: { disabledAt: Date | null } }).user.disabledAt).toBeInstanceOf(Date);
@@ -169,10 +182,15 @@ describe("disable and enable", () => {
     });
     expect(event).toMatchObject({ actor: admin.email, actorUserId: admin.id, reason: "left the team" });
 
-    expect(failure(await mutate("users.enable", admin, { userId: user.id, reason: "" }))).toMatchObject({
+    expect(
+      failure(await mutate("users.enable", adminSession, { userId: user.id, reason: "" })),
+    ).toMatchObject({
       status: 400,
     });
-    const enabled = await mutate("users.enable", admin, { userId: user.id, reason: "back from leave" });
+    const enabled = await mutate("users.enable", adminSession, {
+      userId: user.id,
+      reason: "back from leave",
+    });
     expect(enabled.data).toMatchObject({ id: user.id, disabledAt: null });
     const back = await cookieOf(user.email, user.password);
     expect((await query("rollout.get", back)).status).toBe(200);
@@ -183,10 +201,11 @@ describe("disable and enable", () => {
   it("is for admins only", async () => {
     const operator = await account("OPERATOR");
     const target = await account("VIEWER");
-    const response = await mutate("users.disable", operator, { userId: target.id, reason: "no" });
+    const operatorSession = await cookieOf(operator.email, operator.password);
+    const response = await mutate("users.disable", operatorSession, { userId: target.id, reason: "no" });
     expect(failure(response)).toMatchObject({ status: 403, code: "FORBIDDEN" });
     expect(
-      failure(await mutate("users.disable", admin, { userId: crypto.randomUUID(), reason: "x" })),
+      failure(await mutate("users.disable", adminSession, { userId: crypto.randomUUID(), reason: "x" })),
     ).toEqual({
       status: 404,
       code: "NOT_FOUND",
@@ -204,25 +223,28 @@ describe("sessions and tokens of another user", () => {
     ];
     const { token: spare } = await createApiToken(
       h.engine.db.prisma,
-      { userId: user.id, name: "spare" },
+      { userId: user.id, name: "spare", scopes: ["read"] },
       { actor: "test-setup" },
     );
-    const sessions = await query("users.sessions", admin, { userId: user.id });
+    const sessions = await query("users.sessions", adminSession, { userId: user.id });
     expect(sessions.data).toHaveLength(2);
     expect(sessions.text).not.toContain(first.cookie.split("=")[1]);
 
-    const ended = await mutate("users.revokeSessions", admin, { userId: user.id, reason: "lost laptop" });
+    const ended = await mutate("users.revokeSessions", adminSession, {
+      userId: user.id,
+      reason: "lost laptop",
+    });
     expect(ended.data).toEqual({ endedSessions: 2 });
     expect((await query("rollout.get", first)).status).toBe(401);
     expect((await query("rollout.get", second)).status).toBe(401);
 
-    const tokens = (await query("users.tokens", admin, { userId: user.id })).data as Array<{
+    const tokens = (await query("users.tokens", adminSession, { userId: user.id })).data as Array<{
       id: string;
       name: string;
     }>;
     expect(tokens.map((t) => t.name).sort()).toEqual(["spare", "test"]);
     const spareId = tokens.find((t) => t.name === "spare")?.id;
-    const one = await mutate("users.revokeTokens", admin, {
+    const one = await mutate("users.revokeTokens", adminSession, {
       userId: user.id,
       tokenId: spareId,
       reason: "leaked",
@@ -230,7 +252,10 @@ describe("sessions and tokens of another user", () => {
     expect(one.data).toEqual({ revokedTokens: 1 });
     expect((await query("rollout.get", { token: spare })).status).toBe(401);
     expect((await query("rollout.get", user)).status).toBe(200);
-    const all = await mutate("users.revokeTokens", admin, { userId: user.id, reason: "rotate everything" });
+    const all = await mutate("users.revokeTokens", adminSession, {
+      userId: user.id,
+      reason: "rotate everything",
+    });
     expect(all.data).toEqual({ revokedTokens: 1 });
     expect((await query("rollout.get", user)).status).toBe(401);
 
@@ -252,7 +277,7 @@ describe("password change at the first sign-in", () => {
   it("after an admin's reset: old sessions end, the new password must be changed before anything else", async () => {
     const user = await account("OPERATOR");
     const before = await cookieOf(user.email, user.password);
-    const reset = await mutate("users.resetPassword", admin, { userId: user.id, reason: "forgot it" });
+    const reset = await mutate("users.resetPassword", adminSession, { userId: user.id, reason: "forgot it" });
     expect(reset.status).toBe(200);
     const { temporaryPassword, endedSessions } = reset.data as {
       temporaryPassword: string;
@@ -278,8 +303,8 @@ describe("password change at the first sign-in", () => {
         { status: 403, code: "FORBIDDEN", domainCode: ALLOWED_ONLY },
       ]);
     }
-    // The API token made before the reset is not a password session: it keeps working.
-    expect((await query("rollout.get", user)).status).toBe(200);
+    // The reset revoked the API token made before it too (issue 14).
+    expect((await query("rollout.get", user)).status).toBe(401);
 
     const wrong = await mutate("auth.changePassword", session, {
       currentPassword: "not the password",
@@ -331,13 +356,13 @@ describe("password change at the first sign-in", () => {
 
   it("an admin may reset to a password of their choice, which still has to pass the rule", async () => {
     const user = await account("VIEWER");
-    const weak = await mutate("users.resetPassword", admin, {
+    const weak = await mutate("users.resetPassword", adminSession, {
       userId: user.id,
       password: "password1234",
       reason: "x",
     });
     expect(failure(weak)).toMatchObject({ status: 400, domainCode: "WEAK_PASSWORD" });
-    const chosen = await mutate("users.resetPassword", admin, {
+    const chosen = await mutate("users.resetPassword", adminSession, {
       userId: user.id,
       password: "harbor quartz lullaby",
       reason: "told them by phone",
@@ -355,7 +380,7 @@ describe("the password rule", () => {
     ["the email itself", "jane.doe@accounts.example.com", /too easy to guess/],
     ["the email's name part", "Jane.Doe2024", /too easy to guess/],
   ])("refuses %s with WEAK_PASSWORD and a sentence saying why", async (_name, password, message) => {
-    const response = await mutate("users.create", admin, {
+    const response = await mutate("users.create", adminSession, {
       email: "jane.doe@accounts.example.com",
       name: "Jane Doe",
       password,
@@ -370,7 +395,7 @@ describe("the password rule", () => {
   });
 
   it("accepts a passphrase of unrelated words", async () => {
-    const response = await mutate("users.create", admin, {
+    const response = await mutate("users.create", adminSession, {
       email: "jane.doe@accounts.example.com",
       password: "velvet tractor monsoon",
       role: "VIEWER",
@@ -383,7 +408,11 @@ describe("API tokens", () => {
   it("a signed-in person creates a token that expires; once expired it is refused", async () => {
     const user = await account("OPERATOR");
     const session = await cookieOf(user.email, user.password);
-    const created = await mutate("auth.createToken", session, { name: "nightly job", expiresInDays: 30 });
+    const created = await mutate("auth.createToken", session, {
+      name: "nightly job",
+      scopes: ["read"],
+      expiresInDays: 30,
+    });
     expect(created.status).toBe(200);
     const { id, token, expiresAt } = created.data as { id: string; token: string; expiresAt: Date };
     expect(Math.abs(expiresAt.getTime() - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
@@ -399,7 +428,11 @@ describe("API tokens", () => {
     });
 
     for (const expiresInDays of [0, 366, 1.5]) {
-      const bad = await mutate("auth.createToken", session, { name: "too long", expiresInDays });
+      const bad = await mutate("auth.createToken", session, {
+        name: "too long",
+        scopes: ["read"],
+        expiresInDays,
+      });
       expect([expiresInDays, failure(bad).status]).toEqual([expiresInDays, 400]);
     }
   });

@@ -3,6 +3,7 @@ import { RollupWriter } from "@qmc/engine/metrics";
 import { waitForTerminal } from "@qmc/engine/testing";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "./auth/users.ts";
 import { appRouter } from "./root-router.ts";
 import { type ApiHarness, createApiHarness, errorOf } from "./testing/api-harness.ts";
 
@@ -10,17 +11,12 @@ import { type ApiHarness, createApiHarness, errorOf } from "./testing/api-harnes
 let h: ApiHarness;
 let viewer: string;
 let operator: string;
-let admin: string;
 /** The worker's metrics writer, as in production: comparison.stats reads its rollups. */
 let writer: RollupWriter | undefined;
 
 beforeAll(async () => {
   h = await createApiHarness("control_plane");
-  [viewer, operator, admin] = await Promise.all([
-    h.tokenFor("VIEWER"),
-    h.tokenFor("OPERATOR"),
-    h.tokenFor("ADMIN"),
-  ]);
+  [viewer, operator] = await Promise.all([h.tokenFor("VIEWER"), h.tokenFor("OPERATOR")]);
 });
 afterAll(async () => {
   await writer?.stop();
@@ -293,9 +289,12 @@ describe("work orders over HTTP", () => {
 describe("sessions and origin checks", () => {
   it("signs in with a cookie, refuses a cross-origin mutation, accepts a same-origin one", async () => {
     const email = "cookie-admin@example.com";
-    await h
-      .client(h.web, admin)
-      .users.create.mutate({ email, password: "a long enough password", role: "OPERATOR" });
+    // Account administration needs a signed-in admin; this test is about the operator's cookie.
+    await createUser(
+      h.engine.db.prisma,
+      { email, password: "a long enough password", role: "OPERATOR" },
+      { actor: "test-setup" },
+    );
     const origin = new URL(h.web.url).origin;
     const signIn = await fetch(`${h.web.url}/auth.signIn`, {
       method: "POST",

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from "@qmc/runtime";
 import { DEFAULT_REDIS_URL } from "@qmc/transport";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "./auth/users.ts";
 import { connectRedisOrFail, openProducerQueues } from "./redis-producers.ts";
 import type { ApiServices } from "./services.ts";
 import { type ApiHarness, createApiHarness } from "./testing/api-harness.ts";
@@ -149,11 +150,11 @@ describe("Postgres stops answering", () => {
   it("with the network to Postgres cut and its port closed, token and cookie calls answer 503", async () => {
     const origin = new URL(h.web.url).origin;
     const email = "cookie-operator@example.com";
-    await h.client(h.web, await h.tokenFor("ADMIN")).users.create.mutate({
-      email,
-      password: "a long enough password",
-      role: "OPERATOR",
-    });
+    await createUser(
+      h.engine.db.prisma,
+      { email, password: "a long enough password", role: "OPERATOR" },
+      { actor: "test-setup" },
+    );
     const signIn = await rawCall(
       h.web.url,
       "auth.signIn",

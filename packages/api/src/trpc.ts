@@ -2,7 +2,9 @@ import { DomainError } from "@qmc/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
-import { type AuthUser, hasRole, type Role } from "./auth/index.ts";
+import { type Access, type ApiMeta, assertAccess } from "./auth/access.ts";
+import type { AuthUser } from "./auth/index.ts";
+import type { TokenScope } from "./auth/scopes.ts";
 import type { SignInGuard } from "./auth/sign-in-throttle.ts";
 import { domainErrorData, INTERNAL_ERROR_MESSAGE, logFailure, toTrpcError } from "./errors.ts";
 import { findUnstorableValues, type InputIssue } from "./schemas/input-schemas.ts";
@@ -25,7 +27,9 @@ export interface ApiContext {
   setCookie: (cookie: string) => void;
 }
 
-const t = initTRPC.context<ApiContext>().create({
+/** Every procedure carries `meta.access`: who may call it (auth/access.ts). */
+const withMeta = initTRPC.context<ApiContext>().meta<ApiMeta>();
+const t = withMeta.create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     // Input that failed its zod schema: a 400 with the domain code INVALID_INPUT, like the
@@ -103,41 +107,56 @@ const originCheck = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(errorMapping).use(originCheck).use(storableInput);
+export const publicProcedure = t.procedure
+  .meta({ access: { kind: "public" } })
+  .use(errorMapping)
+  .use(originCheck)
+  .use(storableInput);
 
 /**
- * Who you are is checked before where you come from: an anonymous call is UNAUTHORIZED. A session
- * whose password must be changed (generated or reset by an admin) is FORBIDDEN everywhere but in
- * procedures built with `duringPasswordChange` (auth.changePassword, auth.signOut; auth.me is public).
+ * A procedure open to callers that `access` admits (auth/access.ts): who you are is checked before
+ * where you come from and what you sent, so an anonymous call is UNAUTHORIZED and a token without
+ * the scope is FORBIDDEN whatever its input. The access is also the procedure's `meta`, which a
+ * test reads for every procedure of the root router.
  */
-function withRole(role: Role, options: { duringPasswordChange?: boolean } = {}) {
+function withAccess(access: Exclude<Access, { kind: "public" }>) {
   return t.procedure
+    .meta({ access })
     .use(errorMapping)
     .use(({ ctx, next }) => {
-      if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in, or send an API token." });
-      if (!hasRole(ctx.user, role)) {
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message: `This needs the ${role.toLowerCase()} role; you are ${ctx.user.role.toLowerCase()}.`,
-        });
-      }
-      if (ctx.user.via === "session" && ctx.user.mustChangePassword && !options.duringPasswordChange) {
-        throw new DomainError(
-          "PASSWORD_CHANGE_REQUIRED",
-          "Your password was set by an admin or generated: change it (auth.changePassword) before doing anything else.",
-        );
-      }
-      return next({ ctx: { ...ctx, user: ctx.user } });
+      const { user } = ctx;
+      assertAccess(user, access);
+      return next({ ctx: { ...ctx, user } });
     })
     .use(originCheck)
     .use(storableInput);
 }
 
-export const viewerProcedure = withRole("VIEWER");
-export const operatorProcedure = withRole("OPERATOR");
-export const adminProcedure = withRole("ADMIN");
-/** Any signed-in caller, even one whose password must be changed first: for changing it, signing out. */
-export const passwordChangeProcedure = withRole("VIEWER", { duringPasswordChange: true });
+/** Signed-in people of `role`, or API tokens holding `scope` whose owner has its role. */
+export const scopedProcedure = (scope: TokenScope) => withAccess({ kind: "scope", scope });
+/** Reads: any viewer, or a token with `read`. */
+export const viewerProcedure = scopedProcedure("read");
+/** Submitting work orders: an operator, or a token with `orders:submit` (a producer's). */
+export const submitOrdersProcedure = scopedProcedure("orders:submit");
+/** Cancel, re-submit, in-flight migration: an operator, or a token with `orders:write`. */
+export const ordersWriteProcedure = scopedProcedure("orders:write");
+/** Steering the rollout and the guard's decisions: an operator, or a token with `rollout:write`. */
+export const rolloutWriteProcedure = scopedProcedure("rollout:write");
+/** Thresholds, salt, retirement: an admin, or an admin's token with `admin`. */
+export const adminProcedure = scopedProcedure("admin");
+/** Account administration (users.*): a signed-in admin, never a token. */
+export const accountAdminProcedure = withAccess({ kind: "session", role: "ADMIN" });
+/** Signed-in people only (minting and revoking tokens), never a token. */
+export const sessionProcedure = withAccess({ kind: "session", role: "VIEWER" });
+/**
+ * Signed-in people, even one whose password must be changed first: for changing it and signing
+ * out. Every other procedure refuses such a session with PASSWORD_CHANGE_REQUIRED.
+ */
+export const passwordChangeProcedure = withAccess({
+  kind: "session",
+  role: "VIEWER",
+  duringPasswordChange: true,
+});
 
 /** Every change says why: kept with it in the audit trail. */
 export const ZReason = z.string().trim().min(1, "a reason is required").max(500);

@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { createLogger } from "@qmc/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "./auth/users.ts";
 import { type ApiHarness, createApiHarness } from "./testing/api-harness.ts";
 import { rawCall } from "./testing/raw-call.ts";
 
@@ -10,12 +11,26 @@ import { rawCall } from "./testing/raw-call.ts";
  */
 let h: ApiHarness;
 let operator: string;
-let admin: string;
+/** A signed-in admin's cookie: account administration and token minting take no API token. */
+let adminCookie: string;
 const logLines: string[] = [];
 
 beforeAll(async () => {
   h = await createApiHarness("unstorable_input");
-  [operator, admin] = await Promise.all([h.tokenFor("OPERATOR"), h.tokenFor("ADMIN")]);
+  operator = await h.tokenFor("OPERATOR");
+  const email = "unstorable-admin@example.com";
+  const password = "a long enough password";
+  await createUser(h.engine.db.prisma, { email, password, role: "ADMIN" }, { actor: "test-setup" });
+  const signIn = await rawCall(
+    h.web.url,
+    "auth.signIn",
+    "mutation",
+    { email, password },
+    {
+      headers: { origin: new URL(h.web.url).origin },
+    },
+  );
+  adminCookie = signIn.headers.getSetCookie()[0]?.split(";")[0] ?? "";
   const capture = new Writable({
     write(chunk, _encoding, done) {
       logLines.push(String(chunk));
@@ -42,7 +57,8 @@ type Case = {
   path: string;
   type: "query" | "mutation";
   input: unknown;
-  token?: string;
+  /** "session": a signed-in admin's cookie; else an operator's API token. */
+  token?: "session";
   /** Where the refused value is, as error.data.details.issues[].path names it. */
   field: string;
 };
@@ -96,14 +112,15 @@ const CASES: Case[] = [
     path: "users.create",
     type: "mutation",
     input: { email: `new${NUL}@example.com`, password: "a long enough password", role: "VIEWER" },
-    token: "admin",
+    token: "session",
     field: "email",
   },
   {
     name: "NUL in a token name",
     path: "auth.createToken",
     type: "mutation",
-    input: { name: `ci${NUL}` },
+    input: { name: `ci${NUL}`, scopes: ["read"] },
+    token: "session",
     field: "name",
   },
   {
@@ -160,8 +177,11 @@ const CASES: Case[] = [
 describe("input Postgres cannot store", () => {
   it.each(CASES)("$name → 400 INVALID_INPUT naming the field, nothing written", async (c) => {
     const before = await rowCounts();
-    const token = c.token === "admin" ? admin : operator;
-    const response = await rawCall(h.web.url, c.path, c.type, c.input, { token });
+    const auth =
+      c.token === "session"
+        ? { headers: { cookie: adminCookie, origin: new URL(h.web.url).origin } }
+        : { token: operator };
+    const response = await rawCall(h.web.url, c.path, c.type, c.input, auth);
     expect(response.status).toBe(400);
     expect(response.error?.data).toMatchObject({ code: "BAD_REQUEST", domainCode: "INVALID_INPUT" });
     const issues = response.error?.data.details?.issues as Array<{ path: string; message: string }>;

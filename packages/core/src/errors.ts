@@ -43,6 +43,9 @@ export const DOMAIN_ERROR_CODES = [
   "LAST_ADMIN",
   "PASSWORD_CHANGE_REQUIRED",
   "SESSION_REQUIRED",
+  // API token scopes.
+  "SCOPE_MISSING",
+  "SCOPE_NOT_ALLOWED",
   // Request limits (body size, batch size, sign-in throttling).
   "BATCH_TOO_LARGE",
   "RATE_LIMITED",

@@ -19,7 +19,7 @@ export async function deleteSessionsOf(tx: Db, userId: string, keepSessionId?: s
 }
 
 /** Revokes every live API token of `userId` (or only `tokenId`); returns the revoked ids. */
-async function revokeTokensOf(tx: Db, userId: string, tokenId?: string): Promise<string[]> {
+export async function revokeTokensOf(tx: Db, userId: string, tokenId?: string): Promise<string[]> {
   const live = await tx.apiToken.findMany({
     where: { userId, revokedAt: null, ...(tokenId ? { id: tokenId } : {}) },
     select: { id: true },

@@ -8,6 +8,8 @@ import {
   type AuthUser,
   MAX_TOKEN_LENGTH,
 } from "./auth-user.ts";
+import type { Role } from "./roles.ts";
+import { normalizeScopes, scopesBeyondRole, TOKEN_SCOPES, type TokenScope } from "./scopes.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
 
 /** Every API token starts with this, so leaked tokens are easy to recognise and scan for. */
@@ -15,6 +17,15 @@ export const API_TOKEN_PREFIX = "qmc_";
 
 /** A token as listed to its owner or an admin: no hash, only the public prefix. */
 export type ApiTokenSummary = Omit<ApiToken, "tokenHash" | "userId">;
+
+/** What a new token is: its owner, a name, what it may do, and optionally when it expires. */
+export interface NewApiToken {
+  userId: string;
+  name: string;
+  /** At least one; none beyond what the owner's role may grant (SCOPE_NOT_ALLOWED). */
+  scopes: readonly TokenScope[];
+  expiresAt?: Date;
+}
 
 /** A freshly created token. `token` is shown once and cannot be recovered later. */
 export interface CreatedApiToken {
@@ -25,12 +36,14 @@ export interface CreatedApiToken {
   token: string;
   /** When it stops working; null for a token that lasts until revoked. */
   expiresAt: Date | null;
+  scopes: TokenScope[];
 }
 
 const SUMMARY_SELECT = {
   id: true,
   name: true,
   prefix: true,
+  scopes: true,
   createdAt: true,
   lastUsedAt: true,
   expiresAt: true,
@@ -39,19 +52,28 @@ const SUMMARY_SELECT = {
 
 /**
  * Creates an API token for `userId`: `qmc_<8 hex>_<32-byte base64url secret>`. Only the sha256 of
- * the whole token and its prefix are stored. Audited as `api_token.create`.
- * Throws USER_NOT_FOUND when the user does not exist.
+ * the whole token and its prefix are stored. Audited as `api_token.create` with its scopes.
+ * Throws USER_NOT_FOUND when the user does not exist, SCOPE_NOT_ALLOWED when a scope is beyond
+ * the user's role or none is given.
  */
 export async function createApiToken(
   prisma: PrismaClient,
-  input: { userId: string; name: string; expiresAt?: Date },
+  input: NewApiToken,
   who: AuditActor,
 ): Promise<CreatedApiToken> {
+  const scopes = normalizeScopes(input.scopes);
+  if (scopes.length === 0) {
+    throw new DomainError(
+      "SCOPE_NOT_ALLOWED",
+      "A token needs at least one scope: pick what it may do (orders:submit for a producer, read for a dashboard).",
+      { scopes: [] },
+    );
+  }
   // Hex keeps the public part free of "_" and "-", so the prefix reads unambiguously.
   const prefix = `${API_TOKEN_PREFIX}${randomBytes(4).toString("hex")}`;
   const token = `${prefix}_${randomSecret(32)}`;
   return prisma.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, role: true } });
     if (!user) {
       throw new DomainError(
         "USER_NOT_FOUND",
@@ -59,12 +81,14 @@ export async function createApiToken(
         { userId: input.userId },
       );
     }
+    assertScopesWithinRole(user.role, scopes);
     const created = await tx.apiToken.create({
       data: {
         userId: user.id,
         name: input.name.trim(),
         tokenHash: sha256Hex(token),
         prefix,
+        scopes,
         expiresAt: input.expiresAt ?? null,
       },
       select: { id: true, name: true, expiresAt: true },
@@ -77,11 +101,25 @@ export async function createApiToken(
         userId: user.id,
         name: created.name,
         prefix,
+        scopes,
         expiresAt: created.expiresAt?.toISOString() ?? null,
       },
     });
-    return { id: created.id, name: created.name, prefix, token, expiresAt: created.expiresAt };
+    return { id: created.id, name: created.name, prefix, token, expiresAt: created.expiresAt, scopes };
   });
+}
+
+function assertScopesWithinRole(role: Role, scopes: readonly TokenScope[]): void {
+  const beyond = scopesBeyondRole(role, scopes);
+  if (beyond.length === 0) return;
+  const needed = beyond
+    .map((scope) => `${scope} (needs ${TOKEN_SCOPES[scope].minRole.toLowerCase()})`)
+    .join(", ");
+  throw new DomainError(
+    "SCOPE_NOT_ALLOWED",
+    `${role === "VIEWER" ? "A" : "An"} ${role.toLowerCase()} cannot grant ${needed}: a token never does more than its creator's role. Leave ${beyond.length === 1 ? "it" : "them"} out, or ask an admin for that role.`,
+    { scopes: beyond, role },
+  );
 }
 
 /**
@@ -97,6 +135,7 @@ export async function resolveApiToken(prisma: PrismaClient, token: string): Prom
       expiresAt: true,
       revokedAt: true,
       lastUsedAt: true,
+      scopes: true,
       user: { select: AUTH_USER_SELECT },
     },
   });
@@ -119,6 +158,7 @@ export async function resolveApiToken(prisma: PrismaClient, token: string): Prom
     role: user.role,
     via: "token",
     tokenId: row.id,
+    scopes: normalizeScopes(row.scopes),
     mustChangePassword: user.mustChangePassword,
   };
 }

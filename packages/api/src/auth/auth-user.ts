@@ -1,4 +1,5 @@
 import type { Role } from "./roles.ts";
+import type { TokenScope } from "./scopes.ts";
 
 /** The identity behind a request, as procedures see it. */
 export interface AuthUser {
@@ -10,6 +11,8 @@ export interface AuthUser {
   via: "session" | "token";
   /** The API token's id when `via` is "token". */
   tokenId?: string;
+  /** What the API token may do, when `via` is "token" (a session is checked by its role alone). */
+  scopes?: TokenScope[];
   /**
    * The password was generated or reset by an admin and must be changed: until it is, a session
    * may only ask who it is, change the password or sign out (tokens are not affected).

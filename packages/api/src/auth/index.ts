@@ -1,9 +1,10 @@
 // Authentication and authorisation for the control plane (DESIGN.md §7): users and roles, console
 // sessions, API tokens, the first admin, and per-request checks (who is calling, is it same-origin).
 
+export type { Access, ApiMeta } from "./access.ts";
 export type { DisabledUser } from "./account-admin.ts";
 export { disableUser, enableUser, revokeUserSessions, revokeUserTokens } from "./account-admin.ts";
-export type { ApiTokenSummary, CreatedApiToken } from "./api-tokens.ts";
+export type { ApiTokenSummary, CreatedApiToken, NewApiToken } from "./api-tokens.ts";
 export { createApiToken, listApiTokens, resolveApiToken, revokeApiToken } from "./api-tokens.ts";
 export type { AuditActor } from "./audit.ts";
 export type { AuthUser } from "./auth-user.ts";
@@ -32,6 +33,14 @@ export {
 } from "./request-auth.ts";
 export type { Role } from "./roles.ts";
 export { hasRole, isRole, ROLES } from "./roles.ts";
+export type { ScopeDefinition, TokenScope } from "./scopes.ts";
+export {
+  isTokenScope,
+  PRODUCER_SCOPE,
+  scopesGrantableBy,
+  TOKEN_SCOPE_NAMES,
+  TOKEN_SCOPES,
+} from "./scopes.ts";
 export type { SessionSummary, SignInInput, SignInResult } from "./sessions.ts";
 export {
   listSessions,

@@ -25,7 +25,9 @@ beforeAll(async () => {
   );
   sessionToken = (await signIn(db.prisma, { email: "viewer@example.com", password }, { ttlMs: 60_000 }))
     .token;
-  apiToken = (await createApiToken(db.prisma, { userId: operator.id, name: "ci" }, { actor: "test" })).token;
+  apiToken = (
+    await createApiToken(db.prisma, { userId: operator.id, name: "ci", scopes: ["read"] }, { actor: "test" })
+  ).token;
 });
 afterAll(async () => {
   await db.drop();

@@ -172,6 +172,8 @@ export const ZAuthUser = z.object({
   role: z.enum(["VIEWER", "OPERATOR", "ADMIN"]),
   via: z.enum(["session", "token"]),
   tokenId: z.string().optional(),
+  /** What the API token may do, when `via` is "token". */
+  scopes: z.array(z.string()).optional(),
   /** True until the person changes a generated or admin-set password (auth.changePassword). */
   mustChangePassword: z.boolean(),
 });
@@ -181,6 +183,8 @@ export const ZApiTokenSummary = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  /** What the token may do (auth.tokenScopes lists them). */
+  scopes: z.array(z.string()),
   createdAt: date,
   lastUsedAt: nullableDate,
   expiresAt: nullableDate,

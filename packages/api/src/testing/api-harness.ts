@@ -4,6 +4,8 @@ import { connectRedis, createRedisConnection, type Redis } from "@qmc/transport"
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import { createApiToken } from "../auth/api-tokens.ts";
+import type { Role } from "../auth/roles.ts";
+import { scopesGrantableBy, type TokenScope } from "../auth/scopes.ts";
 import { createUser } from "../auth/users.ts";
 import type { AppRouter } from "../root-router.ts";
 import type { ApiServices } from "../services.ts";
@@ -20,8 +22,11 @@ export interface ApiHarness {
   engine: EngineHarness;
   web: WebProcess;
   startWebProcess(): Promise<WebProcess>;
-  /** A signed-up user of that role, with an API token. */
-  tokenFor(role: "VIEWER" | "OPERATOR" | "ADMIN"): Promise<string>;
+  /**
+   * A signed-up user of that role, with an API token holding `scopes` (default: every scope the
+   * role may grant, as tokens made before scopes existed were migrated).
+   */
+  tokenFor(role: Role, scopes?: TokenScope[]): Promise<string>;
   client(web: WebProcess, token?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
   close(): Promise<void>;
 }
@@ -71,7 +76,7 @@ export async function createApiHarness(label: string): Promise<ApiHarness> {
     engine,
     web,
     startWebProcess,
-    async tokenFor(role) {
+    async tokenFor(role, scopes = scopesGrantableBy(role)) {
       const who = { actor: "test-setup" };
       const user = await createUser(
         engine.db.prisma,
@@ -82,7 +87,7 @@ export async function createApiHarness(label: string): Promise<ApiHarness> {
         },
         who,
       );
-      return (await createApiToken(engine.db.prisma, { userId: user.id, name: "test" }, who)).token;
+      return (await createApiToken(engine.db.prisma, { userId: user.id, name: "test", scopes }, who)).token;
     },
     client(target, token) {
       return createTRPCClient<AppRouter>({

@@ -4,7 +4,7 @@ import { int64Id } from "../../schemas/input-schemas.ts";
 import { ZAuditEvent } from "../../schemas/model-schemas.ts";
 import { pageCursor } from "../../schemas/page-cursor.ts";
 import type { ApiServices } from "../../services.ts";
-import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
+import { actorOf, createTRPCRouter, ordersWriteProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
 import { ZBackgroundRun, ZRunId, ZRunStarted } from "../migration/run-schemas.ts";
 import { auditEventFor } from "./redact-salt.ts";
 
@@ -61,7 +61,7 @@ export const auditRouter = createTRPCRouter({
     }),
 
   /** One order again, from its audit event; the same key never makes a second order. */
-  resubmit: operatorProcedure
+  resubmit: ordersWriteProcedure
     .input(
       z.object({ auditEventId: ZAuditEventId, idempotencyKey: z.string().min(8).max(200), reason: ZReason }),
     )
@@ -86,7 +86,7 @@ export const auditRouter = createTRPCRouter({
    * Dry run of a bulk resubmission: how many primary submissions, up to which event, and how many
    * shadow copies' submissions the filter matched that are left out (shadows are never re-submitted).
    */
-  bulkResubmitPlan: operatorProcedure
+  bulkResubmitPlan: ordersWriteProcedure
     .input(ZResubmitFilter)
     .output(
       z.object({
@@ -106,7 +106,7 @@ export const auditRouter = createTRPCRouter({
    * worker; answers at once with its id (follow it with `migration.status`, stop it with
    * `migration.cancel`). One at a time: RUN_IN_PROGRESS names the active one.
    */
-  bulkResubmit: operatorProcedure
+  bulkResubmit: ordersWriteProcedure
     .input(
       z.object({
         filter: ZResubmitFilter,
@@ -128,7 +128,7 @@ export const auditRouter = createTRPCRouter({
     }),
 
   /** Continues a FAILED bulk resubmission from where it stopped; a finished one is returned as is. */
-  resumeBulkResubmit: operatorProcedure
+  resumeBulkResubmit: ordersWriteProcedure
     .input(ZRunId)
     .output(ZBackgroundRun)
     .mutation(({ ctx, input }) => resumeBulkResubmit(bulkDeps(ctx), input.runId, actorOf(ctx.user))),

@@ -12,15 +12,16 @@ import {
   signIn,
   signOut,
 } from "../../auth/index.ts";
+import { PRODUCER_SCOPE, scopesGrantableBy, TOKEN_SCOPE_NAMES, TOKEN_SCOPES } from "../../auth/scopes.ts";
 import { ZApiTokenSummary, ZAuthUser } from "../../schemas/model-schemas.ts";
 import {
   actorOf,
   createTRPCRouter,
   passwordChangeProcedure,
   publicProcedure,
+  sessionProcedure,
   viewerProcedure,
 } from "../../trpc.ts";
-import { passwordChangeSessionProcedure, sessionOnlyProcedure } from "./session-only.ts";
 
 /** Longest token lifetime a caller may ask for; without one a token lasts until revoked. */
 export const MAX_TOKEN_EXPIRY_DAYS = 365;
@@ -64,9 +65,10 @@ export const authRouter = createTRPCRouter({
   /**
    * Your own password: the current one, then a new one that passes the password rule. Ends your
    * other sessions; this one stays signed in. The only mutation (with signOut) allowed while the
-   * password must be changed. Sessions only: a token cannot change a password.
+   * password must be changed. Sessions only: a token cannot change a password. Throttled like
+   * sign-in (a wrong current password is a failed attempt of the account): 429 RATE_LIMITED.
    */
-  changePassword: passwordChangeSessionProcedure
+  changePassword: passwordChangeProcedure
     .input(
       z.object({
         currentPassword: z
@@ -81,23 +83,59 @@ export const authRouter = createTRPCRouter({
     )
     .output(z.object({ changed: z.literal(true), endedSessions: z.number().int() }))
     .mutation(async ({ ctx, input }) => {
-      const { endedSessions } = await changeOwnPassword(ctx.services.prisma, {
-        userId: ctx.user.id,
-        currentPassword: input.currentPassword,
-        newPassword: input.newPassword,
-        ...(ctx.sessionToken ? { keepSessionId: sessionIdOf(ctx.sessionToken) } : {}),
-      });
+      const { endedSessions } = await changeOwnPassword(
+        ctx.services.prisma,
+        {
+          userId: ctx.user.id,
+          currentPassword: input.currentPassword,
+          newPassword: input.newPassword,
+          ...(ctx.sessionToken ? { keepSessionId: sessionIdOf(ctx.sessionToken) } : {}),
+        },
+        { guard: ctx.signInGuard },
+      );
       return { changed: true as const, endedSessions };
     }),
 
   /**
-   * API tokens act as their owner, with the owner's role. The token is shown once. Only a signed-in
-   * person creates tokens (a token cannot mint more); `expiresInDays` (1–365) makes it expire.
+   * The scopes a token can carry, what each allows, and whether you may grant it (your role):
+   * the console's token form is built from this.
    */
-  createToken: sessionOnlyProcedure
+  tokenScopes: viewerProcedure
+    .output(
+      z.array(
+        z.object({
+          scope: z.enum(TOKEN_SCOPE_NAMES),
+          allows: z.string(),
+          minRole: z.enum(["VIEWER", "OPERATOR", "ADMIN"]),
+          grantable: z.boolean(),
+          suggestedForProducers: z.boolean(),
+        }),
+      ),
+    )
+    .query(({ ctx }) => {
+      const grantable = new Set(scopesGrantableBy(ctx.user.role));
+      return TOKEN_SCOPE_NAMES.map((scope) => ({
+        scope,
+        ...TOKEN_SCOPES[scope],
+        grantable: grantable.has(scope),
+        suggestedForProducers: scope === PRODUCER_SCOPE,
+      }));
+    }),
+
+  /**
+   * An API token that may do what its `scopes` allow (auth.tokenScopes), while its owner keeps the
+   * role each needs; none beyond the creator's role (SCOPE_NOT_ALLOWED). The token is shown once.
+   * Only a signed-in person creates tokens (a token cannot mint more); `expiresInDays` (1–365)
+   * makes it expire.
+   */
+  createToken: sessionProcedure
     .input(
       z.object({
         name: z.string().trim().min(1).max(100),
+        scopes: z
+          .array(z.enum(TOKEN_SCOPE_NAMES))
+          .min(1, "pick at least one scope (orders:submit for a producer)")
+          .max(TOKEN_SCOPE_NAMES.length * 2),
         expiresInDays: z.number().int().min(1).max(MAX_TOKEN_EXPIRY_DAYS).optional(),
       }),
     )
@@ -109,6 +147,7 @@ export const authRouter = createTRPCRouter({
         prefix: z.string(),
         token: z.string(),
         expiresAt: z.date().nullable(),
+        scopes: z.array(z.enum(TOKEN_SCOPE_NAMES)),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -117,6 +156,7 @@ export const authRouter = createTRPCRouter({
         {
           userId: ctx.user.id,
           name: input.name,
+          scopes: input.scopes,
           ...(input.expiresInDays
             ? { expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000) }
             : {}),
@@ -129,7 +169,8 @@ export const authRouter = createTRPCRouter({
     .output(z.array(ZApiTokenSummary))
     .query(({ ctx }) => listApiTokens(ctx.services.prisma, ctx.user.id)),
 
-  revokeToken: viewerProcedure
+  /** Your own token (an admin: anyone's). Signed-in people only: a token revokes nothing. */
+  revokeToken: sessionProcedure
     .input(z.object({ id: z.string().uuid() }))
     .output(z.object({ revoked: z.boolean() }))
     .mutation(async ({ ctx, input }) => {

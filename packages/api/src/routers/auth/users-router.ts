@@ -14,7 +14,7 @@ import {
   setUserRole,
 } from "../../auth/index.ts";
 import { ZApiTokenSummary, ZPublicUser, ZSessionSummary } from "../../schemas/model-schemas.ts";
-import { actorOf, adminProcedure, createTRPCRouter, ZReason } from "../../trpc.ts";
+import { accountAdminProcedure, actorOf, createTRPCRouter, ZReason } from "../../trpc.ts";
 
 const ZUserId = z.object({ userId: z.string().uuid() });
 const ZUserChange = ZUserId.extend({ reason: ZReason });
@@ -28,9 +28,9 @@ const ZPassword = z
  * away with a reason. The last active admin can be neither demoted nor disabled (LAST_ADMIN).
  */
 export const usersRouter = createTRPCRouter({
-  list: adminProcedure.output(z.array(ZPublicUser)).query(({ ctx }) => listUsers(ctx.services.prisma)),
+  list: accountAdminProcedure.output(z.array(ZPublicUser)).query(({ ctx }) => listUsers(ctx.services.prisma)),
 
-  create: adminProcedure
+  create: accountAdminProcedure
     .input(
       z.object({
         email: z.string().min(1).max(320),
@@ -44,7 +44,7 @@ export const usersRouter = createTRPCRouter({
     .output(ZPublicUser)
     .mutation(({ ctx, input }) => createUser(ctx.services.prisma, input, actorOf(ctx.user))),
 
-  setRole: adminProcedure
+  setRole: accountAdminProcedure
     .input(ZUserId.extend({ role: z.enum(ROLES), reason: ZReason.optional() }))
     .output(ZPublicUser)
     .mutation(({ ctx, input }) =>
@@ -52,7 +52,7 @@ export const usersRouter = createTRPCRouter({
     ),
 
   /** Disables the account and, at once, ends its sessions and revokes its API tokens. */
-  disable: adminProcedure
+  disable: accountAdminProcedure
     .input(ZUserChange)
     .output(z.object({ user: ZPublicUser, endedSessions: z.number().int(), revokedTokens: z.number().int() }))
     .mutation(({ ctx, input }) =>
@@ -60,7 +60,7 @@ export const usersRouter = createTRPCRouter({
     ),
 
   /** Lets a disabled account sign in again (its old sessions and tokens stay ended). */
-  enable: adminProcedure
+  enable: accountAdminProcedure
     .input(ZUserChange)
     .output(ZPublicUser)
     .mutation(({ ctx, input }) =>
@@ -69,21 +69,22 @@ export const usersRouter = createTRPCRouter({
 
   /**
    * Sets a new password (the one given, or a generated one returned once as `temporaryPassword`)
-   * that must be changed at the next sign-in, and ends the user's sessions.
+   * that must be changed at the next sign-in, ends the user's sessions and revokes their tokens.
    */
-  resetPassword: adminProcedure
+  resetPassword: accountAdminProcedure
     .input(ZUserChange.extend({ password: ZPassword.optional() }))
     .output(
       z.object({
         user: ZPublicUser,
         temporaryPassword: z.string().nullable(),
         endedSessions: z.number().int(),
+        revokedTokens: z.number().int(),
       }),
     )
     .mutation(({ ctx, input }) => resetUserPassword(ctx.services.prisma, input, actorOf(ctx.user))),
 
   /** Ends every console session of the user. */
-  revokeSessions: adminProcedure
+  revokeSessions: accountAdminProcedure
     .input(ZUserChange)
     .output(z.object({ endedSessions: z.number().int() }))
     .mutation(({ ctx, input }) =>
@@ -91,19 +92,19 @@ export const usersRouter = createTRPCRouter({
     ),
 
   /** Revokes the user's live API tokens, or only `tokenId`. */
-  revokeTokens: adminProcedure
+  revokeTokens: accountAdminProcedure
     .input(ZUserChange.extend({ tokenId: z.string().uuid().optional() }))
     .output(z.object({ revokedTokens: z.number().int() }))
     .mutation(({ ctx, input }) => revokeUserTokens(ctx.services.prisma, input, actorOf(ctx.user))),
 
   /** The user's unexpired console sessions. */
-  sessions: adminProcedure
+  sessions: accountAdminProcedure
     .input(ZUserId)
     .output(z.array(ZSessionSummary))
     .query(({ ctx, input }) => listSessions(ctx.services.prisma, input.userId)),
 
   /** The user's API tokens, revoked and expired ones included. */
-  tokens: adminProcedure
+  tokens: accountAdminProcedure
     .input(ZUserId)
     .output(z.array(ZApiTokenSummary))
     .query(({ ctx, input }) => listApiTokens(ctx.services.prisma, input.userId)),

@@ -11,7 +11,13 @@ import {
 import type { z } from "zod";
 import { requireCursorRow } from "../../schemas/page-cursor.ts";
 import type { ApiServices } from "../../services.ts";
-import { actorOf, adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../../trpc.ts";
+import {
+  actorOf,
+  adminProcedure,
+  createTRPCRouter,
+  rolloutWriteProcedure,
+  viewerProcedure,
+} from "../../trpc.ts";
 import {
   ZAcknowledgeRequest,
   ZAlertsPage,
@@ -132,7 +138,7 @@ export const guardRouter = createTRPCRouter({
    * An operator acknowledges an open decision with a reason. Acknowledging a pause lifts it (the
    * same as rollout.resume); an alert stays until its value recovers.
    */
-  acknowledge: operatorProcedure
+  acknowledge: rolloutWriteProcedure
     .input(ZAcknowledgeRequest)
     .output(ZGateDecision)
     .mutation(({ ctx, input }) =>

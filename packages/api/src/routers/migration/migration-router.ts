@@ -16,7 +16,7 @@ import {
   actorOf,
   adminProcedure,
   createTRPCRouter,
-  operatorProcedure,
+  ordersWriteProcedure,
   viewerProcedure,
   ZReason,
 } from "../../trpc.ts";
@@ -36,7 +36,7 @@ export const migrationRouter = createTRPCRouter({
     .query(({ ctx, input }) => planInFlightMigration(ctx.services.prisma, { sampleSize: input.sampleSize })),
 
   /** Records a dry run (counts and ids) so the real run can be compared with it. Synchronous: it only counts. */
-  dryRun: operatorProcedure
+  dryRun: ordersWriteProcedure
     .input(z.object({ reason: ZReason }))
     .output(z.object({ run: ZBackgroundRun, plan: ZInFlightPlan }))
     .mutation(({ ctx, input }) => migration(ctx).dryRun({ actor: ctx.user.email, reason: input.reason })),
@@ -46,7 +46,7 @@ export const migrationRouter = createTRPCRouter({
    * worker; answers at once with its id (follow it with `status`). One migration at a time:
    * RUN_IN_PROGRESS names the active one.
    */
-  run: operatorProcedure
+  run: ordersWriteProcedure
     .input(z.object({ reason: ZReason, batchSize: z.number().int().min(1).max(1000).default(200) }))
     .output(ZRunStarted)
     .mutation(async ({ ctx, input }) => {
@@ -59,7 +59,7 @@ export const migrationRouter = createTRPCRouter({
     }),
 
   /** Continues a FAILED migration from where it stopped (or re-queues an active one that lost its job). */
-  resume: operatorProcedure
+  resume: ordersWriteProcedure
     .input(ZRunId)
     .output(ZBackgroundRun)
     .mutation(({ ctx, input }) => migration(ctx).resume(input.runId, actorOf(ctx.user))),
@@ -100,7 +100,7 @@ export const migrationRouter = createTRPCRouter({
    * batches (its status turns CANCELLED; orders not reached stay as they are). RUN_NOT_ACTIVE when
    * it has ended already.
    */
-  cancel: operatorProcedure
+  cancel: ordersWriteProcedure
     .input(ZRunId.extend({ reason: ZReason }))
     .output(ZBackgroundRun)
     .mutation(({ ctx, input }) =>

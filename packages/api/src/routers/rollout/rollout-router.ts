@@ -9,7 +9,7 @@ import {
   actorOf,
   adminProcedure,
   createTRPCRouter,
-  operatorProcedure,
+  rolloutWriteProcedure,
   viewerProcedure,
   ZReason,
 } from "../../trpc.ts";
@@ -61,7 +61,7 @@ export const rolloutRouter = createTRPCRouter({
     .output(ZQueueConfigView)
     .query(({ ctx }) => view(ctx.services.liveConfig.current(), ctx.user.role === "ADMIN")),
 
-  set: operatorProcedure
+  set: rolloutWriteProcedure
     .input(ZSetRolloutRequest)
     .output(ZQueueConfigView)
     .mutation(async ({ ctx, input }) => {
@@ -79,7 +79,7 @@ export const rolloutRouter = createTRPCRouter({
    * finish there. Refused with LEGACY_RETIRED (nothing written) once legacy is retired: it could
    * not send anything to legacy; an admin un-retires first.
    */
-  rollback: operatorProcedure
+  rollback: rolloutWriteProcedure
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
     .mutation(async ({ ctx, input }) => {
@@ -91,7 +91,7 @@ export const rolloutRouter = createTRPCRouter({
    * Lifts a pause set by the health guard, so the percent may rise again: acknowledges every open
    * pause decision with this reason (the same as guard.acknowledge on each) in the same transaction.
    */
-  resume: operatorProcedure
+  resume: rolloutWriteProcedure
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
     .mutation(async ({ ctx, input }) => {

@@ -3,7 +3,13 @@ import { cancelWorkOrder } from "@qmc/engine";
 import { z } from "zod";
 import { ZRoutedSubmission } from "../../schemas/model-schemas.ts";
 import { requireCursorRow } from "../../schemas/page-cursor.ts";
-import { actorOf, createTRPCRouter, operatorProcedure, viewerProcedure } from "../../trpc.ts";
+import {
+  actorOf,
+  createTRPCRouter,
+  ordersWriteProcedure,
+  submitOrdersProcedure,
+  viewerProcedure,
+} from "../../trpc.ts";
 import {
   ZFindWorkOrdersRequest,
   ZSubmitWorkOrderRequest,
@@ -14,7 +20,7 @@ import {
 
 export const workOrdersRouter = createTRPCRouter({
   /** Routed by the live config (switch, percent, shadow); the route is returned and recorded. */
-  submit: operatorProcedure
+  submit: submitOrdersProcedure
     .input(ZSubmitWorkOrderRequest)
     .output(ZRoutedSubmission)
     .mutation(({ ctx, input }) =>
@@ -118,7 +124,7 @@ export const workOrdersRouter = createTRPCRouter({
     }),
 
   /** Waiting orders are cancelled at once; running ones are killed by the worker holding them. */
-  cancel: operatorProcedure
+  cancel: ordersWriteProcedure
     .input(z.object({ id: ZWorkOrderId }))
     .output(z.object({ workOrderId: z.string(), outcome: z.enum(["cancelled", "cancel-requested"]) }))
     .mutation(async ({ ctx, input }) => {
