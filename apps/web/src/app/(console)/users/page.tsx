@@ -16,6 +16,7 @@ export default async function UsersPage() {
   const isAdmin = can(me?.role, "users:manage");
   await Promise.all([
     queryClient.prefetchQuery(trpc.auth.tokens.queryOptions()),
+    queryClient.prefetchQuery(trpc.auth.tokenScopes.queryOptions()),
     isAdmin ? queryClient.prefetchQuery(trpc.users.list.queryOptions()) : null,
   ]);
   return (

@@ -13,7 +13,7 @@ function statusOf(token: Token): ReactNode {
   return <StatusBadge tone="ok">Active</StatusBadge>;
 }
 
-/** API tokens as listed by the API: the public prefix only, never the token. */
+/** API tokens as listed by the API: the public prefix only, never the token, and what each may do. */
 export function TokensTable({
   tokens,
   caption,
@@ -30,6 +30,7 @@ export function TokensTable({
         <tr>
           <th scope="col">Name</th>
           <th scope="col">Prefix</th>
+          <th scope="col">Scopes</th>
           <th scope="col">Status</th>
           <th scope="col">Created</th>
           <th scope="col">Last used</th>
@@ -42,6 +43,9 @@ export function TokensTable({
           <tr key={token.id}>
             <td className="user-text">{token.name}</td>
             <td className="mono">{token.prefix}…</td>
+            <td className="mono" data-testid="token-scopes-cell">
+              {token.scopes.length > 0 ? token.scopes.join(", ") : "none"}
+            </td>
             <td>{statusOf(token)}</td>
             <td>
               <RelativeTime at={token.createdAt} />

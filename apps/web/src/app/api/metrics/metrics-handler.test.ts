@@ -12,6 +12,8 @@ let liveConfig: LiveConfig;
 let exporter: MetricsExporter;
 let viewerToken: string;
 let revokedToken: string;
+/** A producer's token: it may submit work orders, and nothing else — not scrape. */
+let producerToken: string;
 const connections: Array<{ disconnect(): void }> = [];
 const METRICS_TOKEN = "scraper-secret-0123456789";
 const actor = { actor: "admin@example.com" };
@@ -34,8 +36,26 @@ beforeAll(async () => {
     { email: "grafana@example.com", password: "a long enough password", role: "VIEWER" },
     actor,
   );
-  viewerToken = (await createApiToken(h.db.prisma, { userId: viewer.id, name: "prometheus" }, actor)).token;
-  const revoked = await createApiToken(h.db.prisma, { userId: viewer.id, name: "old" }, actor);
+  viewerToken = (
+    await createApiToken(h.db.prisma, { userId: viewer.id, name: "prometheus", scopes: ["read"] }, actor)
+  ).token;
+  const revoked = await createApiToken(
+    h.db.prisma,
+    { userId: viewer.id, name: "old", scopes: ["read"] },
+    actor,
+  );
+  const operator = await createUser(
+    h.db.prisma,
+    { email: "producer@example.com", password: "a long enough password", role: "OPERATOR" },
+    actor,
+  );
+  producerToken = (
+    await createApiToken(
+      h.db.prisma,
+      { userId: operator.id, name: "producer", scopes: ["orders:submit"] },
+      actor,
+    )
+  ).token;
   await revokeApiToken(h.db.prisma, revoked.id, actor);
   revokedToken = revoked.token;
   await h.submitter.submitMany(
@@ -59,11 +79,12 @@ const get = (headers: Record<string, string> = {}) =>
   new Request("http://127.0.0.1:3000/api/metrics", { headers });
 
 describe("GET /api/metrics", () => {
-  it("refuses a request without a bearer token, with a wrong one, a revoked one, or only a session cookie", async () => {
+  it("refuses a request without a bearer token, with a wrong one, a revoked one, one without the read scope, or only a session cookie", async () => {
     const cases: Array<Record<string, string>> = [
       {},
       { authorization: "Bearer not-the-token-0123456789" },
       { authorization: `Bearer ${revokedToken}` },
+      { authorization: `Bearer ${producerToken}` },
       { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString("base64")}` },
       { cookie: "qmc_session=whatever" },
     ];
@@ -88,7 +109,7 @@ describe("GET /api/metrics", () => {
     expect(text).toMatch(/^qmc_queue_depth\{system="NEW",state="prioritized"\} 2$/m);
   });
 
-  it("answers any valid API token, whatever its role; METRICS_TOKEN unset accepts API tokens only", async () => {
+  it("answers an API token with the read scope, whatever its role; METRICS_TOKEN unset accepts API tokens only", async () => {
     expect((await serveMetrics(get({ authorization: `Bearer ${viewerToken}` }), deps())).status).toBe(200);
     const tokensOnly = deps({ metricsToken: undefined });
     expect((await serveMetrics(get({ authorization: `Bearer ${viewerToken}` }), tokensOnly)).status).toBe(

@@ -6,7 +6,7 @@ import type { MetricsExporter } from "@qmc/engine/metrics";
 export interface MetricsRouteDeps {
   /** METRICS_TOKEN: the scraper's own bearer token; unset, only API tokens are accepted. */
   metricsToken: string | undefined;
-  /** Where API tokens are checked: any valid one (any role, not revoked or expired) may scrape. */
+  /** Where API tokens are checked: one with the `read` scope (not revoked or expired) may scrape. */
   prisma: PrismaClient;
   exporter(): Promise<MetricsExporter>;
   onError(error: unknown): void;
@@ -19,7 +19,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 const UNAUTHORIZED = () =>
-  new Response("bearer token required: METRICS_TOKEN or an API token\n", {
+  new Response("bearer token required: METRICS_TOKEN or an API token with the read scope\n", {
     status: 401,
     headers: {
       "www-authenticate": 'Bearer realm="metrics"',
@@ -30,7 +30,8 @@ const UNAUTHORIZED = () =>
 
 /**
  * GET /api/metrics: the Prometheus text exposition, for `Authorization: Bearer <METRICS_TOKEN>`
- * or a valid API token; 401 without one, 503 (Retry-After) when Postgres or Redis cannot be read.
+ * or a valid API token holding `read` (a producer's `orders:submit` token cannot scrape); 401
+ * without one, 503 (Retry-After) when Postgres or Redis cannot be read.
  */
 export async function serveMetrics(request: Request, deps: MetricsRouteDeps): Promise<Response> {
   const token = bearerToken(request.headers);
@@ -38,7 +39,7 @@ export async function serveMetrics(request: Request, deps: MetricsRouteDeps): Pr
   try {
     const allowed =
       (deps.metricsToken !== undefined && sameSecret(token, deps.metricsToken)) ||
-      (await resolveApiToken(deps.prisma, token)) !== null;
+      (await resolveApiToken(deps.prisma, token))?.scopes?.includes("read") === true;
     if (!allowed) return UNAUTHORIZED();
     const exporter = await deps.exporter();
     const body = await exporter.render();

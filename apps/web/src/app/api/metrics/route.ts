@@ -5,7 +5,7 @@ import { serveMetrics } from "./metrics-handler";
 
 export const dynamic = "force-dynamic";
 
-/** Prometheus scrape endpoint (README, "Metrics"): bearer METRICS_TOKEN or any valid API token. */
+/** Prometheus scrape endpoint (README, "Metrics"): bearer METRICS_TOKEN or an API token with `read`. */
 export function GET(request: Request): Promise<Response> {
   return serveMetrics(request, {
     metricsToken: env.METRICS_TOKEN,
