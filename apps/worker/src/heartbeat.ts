@@ -1,7 +1,11 @@
 import os from "node:os";
 import type { PrismaClient } from "@qmc/db";
+import { pruneWorkerHeartbeats } from "@qmc/engine";
 import { recordWorkerSample } from "@qmc/engine/metrics";
 import { hostMemoryUsedRatio } from "./host-memory.ts";
+
+/** How often a worker prunes the rows of workers long gone. */
+const PRUNE_EVERY_MS = 60_000;
 
 export interface HeartbeatCapacity {
   systems: string[];
@@ -14,11 +18,14 @@ export interface HeartbeatCapacity {
 /**
  * Keeps this worker's row in WorkerHeartbeat fresh (Health page: workers, slots, memory).
  * A row whose lastSeenAt is old belongs to a worker that died without saying so. Each beat also
- * folds its reading into the worker's WorkerSample of the minute (the Health page's series).
+ * folds its reading into the worker's WorkerSample of the minute (the Health page's series), and
+ * once a minute the rows of workers stopped or silent for long are pruned (any worker may: the
+ * delete is idempotent), so the worker lists show the fleet as it is.
  */
 export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt = new Date();
+  private lastPrune = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -67,5 +74,9 @@ export class Heartbeat {
     const { slotsTotal, slotsInUse, concurrencyLimit, memoryUsedRatio } = fields;
     const reading = { workerId: this.workerId, slotsTotal, slotsInUse, concurrencyLimit, memoryUsedRatio };
     await recordWorkerSample(this.prisma, reading, now);
+    if (now.getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now.getTime();
+      await pruneWorkerHeartbeats(this.prisma, now);
+    }
   }
 }

@@ -129,7 +129,8 @@ describe("health.timeSeries", () => {
       retried: 4,
       cancelled: 2,
       errorRate: 0.02,
-      throughputPerMinute: 202,
+      // Finished orders only: the 2 cancellations are counted apart.
+      throughputPerMinute: 200,
       queueDepth: { waiting: 12, delayed: 1, active: 4 },
     });
     // Every order took 200 ms: the p99 lies in that histogram bucket, (197.8, 237.4] ms.
@@ -249,6 +250,21 @@ describe("comparison.stats on rollups", () => {
     expect(stats.systems[0]).toMatchObject({ finished: 100, failed: 1, errorRate: 0.01 });
     expect(stats.systems[0]?.p99Ms).toBeGreaterThan(360);
     expect(stats.systems[0]?.p99Ms).toBeLessThan(440);
+    expect(stats.systems[1]?.cancelled).toBe(3);
+    expect(stats.throughputFrom).toBeNull();
+  });
+
+  it("averages throughput from the first rollup minute when the window reaches back before any order, and says so", async () => {
+    const to = new Date(m10 + MINUTE);
+    const day = await h.client(h.web, viewer).comparison.stats.query({
+      from: new Date(to.getTime() - 24 * 60 * MINUTE),
+      to,
+    });
+    expect(day.throughputFrom).toEqual(new Date(m20));
+    expect(day.systems[1]?.throughputPerMinute).toBe(210 / 11);
+    // The same definition per chart bucket: a 24-hour chart's bucket holding m20 starts before it.
+    const series = await h.client(h.web, viewer).health.timeSeries.query({ window: "24h", streams: ["NEW"] });
+    expect(series).toMatchObject({ pointAt: "bucket-start", dataFrom: new Date(m20) });
   });
 });
 

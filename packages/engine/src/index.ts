@@ -49,7 +49,12 @@ export {
   SubprocessSandbox,
 } from "./sandbox/index.ts";
 export { type ConsistencyRate, ShadowComparator, shadowConsistency } from "./shadow/shadow-comparator.ts";
-export { type SystemStats, systemStats } from "./shadow/system-stats.ts";
+export {
+  type SystemStats,
+  type SystemStatsWindow,
+  systemStats,
+  systemStatsWindow,
+} from "./shadow/system-stats.ts";
 export { type CancelDeps, type CancelResult, cancelWorkOrder } from "./work-orders/cancel.ts";
 export { type SubmitRequest, type SubmittedOrder, WorkOrderSubmitter } from "./work-orders/submit.ts";
 export { applyTransition } from "./work-orders/transition-batcher.ts";

@@ -23,4 +23,9 @@ export {
   type TimeSeries,
   type TimeSeriesWindow,
 } from "./time-series.ts";
+export {
+  DEFAULT_WORKER_PRUNE,
+  pruneWorkerHeartbeats,
+  type WorkerPruneOptions,
+} from "./worker-pruning.ts";
 export { readWorkers, type WorkerHealth, type WorkerMinute } from "./workers.ts";

@@ -1,6 +1,7 @@
 import { type MetricStream, PHASE_NAMES, type PhaseNumber, phaseSummary, phaseTimeline } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import { type ConsistencyRate, shadowConsistency } from "../shadow/shadow-comparator.ts";
+import { firstRollupMinute } from "./first-data.ts";
 import { readConfigHistory } from "./phase-reader.ts";
 import { rollupHours } from "./rollup-hour-cache.ts";
 import { streamWindowOf } from "./rollup-sums.ts";
@@ -67,37 +68,39 @@ export async function readOverview(
 ): Promise<Overview> {
   const now = options.now ?? new Date();
   const from = new Date(now.getTime() - OVERVIEW_WINDOWS[options.window]);
-  const [history, live, [sums], legacyDepth, newDepth, shadow, alerts, workers] = await Promise.all([
-    readConfigHistory(prisma),
-    prisma.queueConfig.findFirst({
-      orderBy: { version: "desc" },
-      select: {
-        version: true,
-        useNewQueueSystem: true,
-        shadowMode: true,
-        rolloutBasisPoints: true,
-        paused: true,
-        pausedReason: true,
-        legacyRetired: true,
-        createdAt: true,
-        actor: true,
-        reason: true,
-      },
-    }),
-    rollupHours(prisma).sum([{ from, to: now }], now),
-    latestDepth(prisma, "LEGACY"),
-    latestDepth(prisma, "NEW"),
-    shadowConsistency(prisma, from, now),
-    prisma.gateDecision.groupBy({
-      by: ["status"],
-      where: { status: { in: ["OPEN", "ACKNOWLEDGED"] } },
-      _count: true,
-    }),
-    prisma.workerHeartbeat.findMany({
-      take: 200,
-      select: { lastSeenAt: true, stoppedAt: true, slotsInUse: true, slotsTotal: true },
-    }),
-  ]);
+  const [history, live, [sums], legacyDepth, newDepth, shadow, alerts, workers, firstData] =
+    await Promise.all([
+      readConfigHistory(prisma),
+      prisma.queueConfig.findFirst({
+        orderBy: { version: "desc" },
+        select: {
+          version: true,
+          useNewQueueSystem: true,
+          shadowMode: true,
+          rolloutBasisPoints: true,
+          paused: true,
+          pausedReason: true,
+          legacyRetired: true,
+          createdAt: true,
+          actor: true,
+          reason: true,
+        },
+      }),
+      rollupHours(prisma).sum([{ from, to: now }], now),
+      latestDepth(prisma, "LEGACY"),
+      latestDepth(prisma, "NEW"),
+      shadowConsistency(prisma, from, now),
+      prisma.gateDecision.groupBy({
+        by: ["status"],
+        where: { status: { in: ["OPEN", "ACKNOWLEDGED"] } },
+        _count: true,
+      }),
+      prisma.workerHeartbeat.findMany({
+        take: 200,
+        select: { lastSeenAt: true, stoppedAt: true, slotsInUse: true, slotsTotal: true },
+      }),
+      firstRollupMinute(prisma),
+    ]);
   const timeline = history.length > 0 ? phaseTimeline(history, now) : null;
   const staleBefore = now.getTime() - options.staleAfterMs;
   const alive = workers.filter((w) => w.stoppedAt === null && w.lastSeenAt.getTime() > staleBefore);
@@ -133,7 +136,7 @@ export async function readOverview(
           summary: "Phase 1, parallel implementation: no configuration has been written yet.",
         },
     systems: STREAMS.map((stream) => {
-      const w = streamWindowOf(stream, sums ?? {}, { from, to: now });
+      const w = streamWindowOf(stream, sums ?? {}, { from, to: now }, firstData);
       return {
         stream,
         submitted: w.submitted,

@@ -137,8 +137,16 @@ export function addSums(into: RangeSums, extra: RangeSums): RangeSums {
   return into;
 }
 
-/** The sums of one stream as the core's window numbers (error rate, p50/p99, throughput). */
-export function streamWindowOf(stream: MetricStream, sums: RangeSums, range: MinuteRange): StreamWindow {
+/**
+ * The sums of one stream as the core's window numbers (error rate, p50/p99, throughput);
+ * `firstDataAt` keeps throughput from being averaged over time before the first rollup.
+ */
+export function streamWindowOf(
+  stream: MetricStream,
+  sums: RangeSums,
+  range: MinuteRange,
+  firstDataAt: Date | null = null,
+): StreamWindow {
   const s = sums[stream];
   const row: MinuteRollup = {
     stream,
@@ -148,5 +156,5 @@ export function streamWindowOf(stream: MetricStream, sums: RangeSums, range: Min
     runTime: emptyHistogram(),
     endToEnd: s && s.endToEnd.length === LATENCY_BUCKET_COUNT ? s.endToEnd : emptyHistogram(),
   };
-  return streamWindow(stream, [row], range);
+  return streamWindow(stream, [row], { ...range, firstDataAt });
 }

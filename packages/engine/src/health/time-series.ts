@@ -1,4 +1,4 @@
-import type { MetricStream } from "@qmc/core";
+import { alignedBuckets, type MetricStream } from "@qmc/core";
 import { type PrismaClient, queryPrepared } from "@qmc/db";
 import {
   type ConfigChangeAnnotation,
@@ -6,6 +6,7 @@ import {
   readConfigChanges,
   readGateDecisions,
 } from "./annotations.ts";
+import { firstRollupMinute } from "./first-data.ts";
 import { rollupHours } from "./rollup-hour-cache.ts";
 import { streamWindowOf, sumRollupBuckets } from "./rollup-sums.ts";
 
@@ -44,7 +45,11 @@ export interface SeriesPoint {
   /** Submit → terminal state, ms. */
   p50LatencyMs: number | null;
   p99LatencyMs: number | null;
-  /** Terminal orders per minute of the bucket (the current bucket: per minute elapsed). */
+  /**
+   * Finished (completed + failed) orders per minute of the bucket — core `throughputOf`, the
+   * definition every table uses; the current bucket per minute elapsed, a bucket reaching back
+   * before the first rollup from that minute.
+   */
   throughputPerMinute: number;
   /** The system's queue depth samples (SHADOW runs in the new system's queue: null). */
   queueDepth: QueueDepthPoint | null;
@@ -55,6 +60,10 @@ export interface TimeSeries {
   from: Date;
   to: Date;
   bucketSeconds: number;
+  /** Every point of every series is plotted at its bucket's start (`at`). */
+  pointAt: "bucket-start";
+  /** The first rollup minute when the window reaches back before it (no order existed before). */
+  dataFrom: Date | null;
   series: Array<{ stream: MetricStream; points: SeriesPoint[] }>;
   annotations: { configChanges: ConfigChangeAnnotation[]; gateDecisions: GateDecisionAnnotation[] };
 }
@@ -93,10 +102,9 @@ export async function readTimeSeries(
 ): Promise<TimeSeries> {
   const now = request.now ?? new Date();
   const { windowMs, bucketMs } = TIME_SERIES_WINDOWS[request.window];
-  const first = Math.floor((now.getTime() - windowMs) / bucketMs) * bucketMs;
-  const buckets: number[] = [];
-  for (let b = first; b < now.getTime(); b += bucketMs) buckets.push(b);
-  const from = new Date(first);
+  const aligned = alignedBuckets(now, windowMs, bucketMs);
+  const buckets = aligned.map((b) => b.from.getTime());
+  const from = new Date(buckets[0] ?? now.getTime());
   const ranges = buckets.map((b) => ({ from: new Date(b), to: new Date(b + bucketMs) }));
   // Buckets of whole hours come from the hour cache; shorter ones in one grouped scan.
   const bucketSums =
@@ -105,19 +113,18 @@ export async function readTimeSeries(
       : sumRollupBuckets(prisma, [{ from, to: now }], bucketMs).then((byStart) =>
           buckets.map((b) => byStart.get(b) ?? {}),
         );
-  const [sums, depths, configChanges, gateDecisions] = await Promise.all([
+  const [sums, depths, configChanges, gateDecisions, firstData] = await Promise.all([
     bucketSums,
     depthBuckets(prisma, from, now, bucketMs),
     readConfigChanges(prisma, from, now),
     readGateDecisions(prisma, from, now),
+    firstRollupMinute(prisma),
   ]);
   const series = request.streams.map((stream) => ({
     stream,
-    points: ranges.map((range, i): SeriesPoint => {
-      const w = streamWindowOf(stream, sums[i] ?? {}, {
-        from: range.from,
-        to: new Date(Math.min(range.to.getTime(), now.getTime())),
-      });
+    points: aligned.map((bucket, i): SeriesPoint => {
+      const range = { from: bucket.from, to: bucket.to };
+      const w = streamWindowOf(stream, sums[i] ?? {}, range, firstData);
       const system = stream === "SHADOW" ? null : stream;
       return {
         at: range.from,
@@ -140,6 +147,8 @@ export async function readTimeSeries(
     from,
     to: now,
     bucketSeconds: bucketMs / 1000,
+    pointAt: "bucket-start",
+    dataFrom: firstData !== null && firstData.getTime() > from.getTime() ? firstData : null,
     series,
     annotations: { configChanges, gateDecisions },
   };

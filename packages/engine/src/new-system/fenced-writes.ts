@@ -10,6 +10,7 @@ import {
   type TransitionFields,
   type TransitionRequest,
 } from "../work-orders/transition-writer.ts";
+import { asSubmitted } from "./submitted-at.ts";
 
 export interface FencedWritesDeps {
   prisma: PrismaClient;
@@ -117,7 +118,7 @@ export class FencedWrites {
           }),
         this.retryOptions(order.id),
       );
-      recordLandedWrite(this.deps.metrics, { order, event, ...extra });
+      recordLandedWrite(this.deps.metrics, { order: asSubmitted(order), event, ...extra });
       return landed;
     } catch (error) {
       if (isDomainError(error))

@@ -15,6 +15,7 @@ import type { TransitionBatcher } from "../work-orders/transition-batcher.ts";
 import type { TransitionedOrder, TransitionFields } from "../work-orders/transition-writer.ts";
 import { attemptRowJson } from "./attempt-record.ts";
 import { FencedWrites } from "./fenced-writes.ts";
+import { asSubmitted } from "./submitted-at.ts";
 
 /** Abort reason used at shutdown: the attempt is handed back, not cancelled. */
 export const HAND_BACK = "hand-back";
@@ -95,7 +96,7 @@ export class OrderExecutor {
         if (!order) this.deps.logger.warn({ workOrderId }, "job for an unknown work order; dropped");
       }
       if (!claimed) return;
-      recordStarted(this.deps.metrics, claimed, startedAt, retryDueAt);
+      recordStarted(this.deps.metrics, asSubmitted(claimed), startedAt, retryDueAt);
       await this.runClaimed(claimed, startedAt, controller.signal);
     } finally {
       this.running.delete(workOrderId);

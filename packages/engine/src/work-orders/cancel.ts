@@ -2,6 +2,7 @@ import { DomainError, isDomainError, planTransition } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import { cancelRequestChannel, type Redis } from "@qmc/transport";
 import { type OrderMetrics, recordLandedWrite } from "../metrics/order-metrics.ts";
+import { asSubmitted } from "../new-system/submitted-at.ts";
 import { jobIdForAttempt, type SystemQueues } from "../queues/system-queues.ts";
 import { applyTransition } from "./transition-batcher.ts";
 
@@ -50,7 +51,7 @@ export async function cancelWorkOrder(
           set: { finishedAt: new Date(), cancelRequestedAt: new Date(), nextRetryAt: null },
           metadata: { requestedBy: actor },
         });
-        recordLandedWrite(deps.metrics, { order, event: "CANCEL" });
+        recordLandedWrite(deps.metrics, { order: asSubmitted(order), event: "CANCEL" });
         // Best effort: a job left behind finds the order CANCELLED and does nothing.
         await deps.queues.newSystem.remove(jobIdForAttempt(workOrderId, order.attempts + 1)).catch(() => 0);
         return { workOrderId, outcome: "cancelled" };

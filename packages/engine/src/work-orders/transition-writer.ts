@@ -33,6 +33,8 @@ export const RETURNED_COLUMNS = [
   "cancelRequestedAt",
   "createdAt",
   "startedAt",
+  // A migrated order's legacy submission: its latencies are timed from it, not from the move.
+  "originalSubmittedAt",
 ] as const satisfies ReadonlyArray<keyof WorkOrder>;
 
 export type TransitionedOrder = Pick<WorkOrder, (typeof RETURNED_COLUMNS)[number]>;

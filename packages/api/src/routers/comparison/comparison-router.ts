@@ -1,4 +1,4 @@
-import { shadowConsistency, systemStats } from "@qmc/engine";
+import { shadowConsistency, systemStatsWindow } from "@qmc/engine";
 import { z } from "zod";
 import { ZShadowComparison } from "../../schemas/model-schemas.ts";
 import { createTRPCRouter, viewerProcedure } from "../../trpc.ts";
@@ -14,6 +14,8 @@ const ZSystemStats = z.object({
   system: z.enum(["LEGACY", "NEW"]),
   finished: z.number().int(),
   failed: z.number().int(),
+  /** Counted apart: a cancellation is no outcome of the system and not in the throughput. */
+  cancelled: z.number().int(),
   errorRate: z.number().nullable(),
   p50Ms: z.number().nullable(),
   p99Ms: z.number().nullable(),
@@ -24,23 +26,26 @@ export const ZComparisonStats = z.object({
   from: z.date(),
   to: z.date(),
   systems: z.array(ZSystemStats),
+  /** Throughput was averaged from this minute: the window reaches back before the first order. */
+  throughputFrom: z.date().nullable(),
   shadow: z.object({ compared: z.number().int(), matched: z.number().int(), rate: z.number().nullable() }),
 });
 
 export const comparisonRouter = createTRPCRouter({
   /**
    * Old vs new side by side for a time window, from the minute rollups (never orders or attempts):
-   * per-order error rate, end-to-end p50/p99, finished orders per minute; shadow consistency.
+   * per-order error rate, end-to-end p50/p99, finished orders per minute (cancellations apart;
+   * averaged from the first rollup minute when the window reaches back before it); shadow consistency.
    */
   stats: viewerProcedure
     .input(ZComparisonWindow)
     .output(ZComparisonStats)
     .query(async ({ ctx, input }) => {
-      const [systems, shadow] = await Promise.all([
-        systemStats(ctx.services.prisma, input.from, input.to),
+      const [stats, shadow] = await Promise.all([
+        systemStatsWindow(ctx.services.prisma, input.from, input.to),
         shadowConsistency(ctx.services.prisma, input.from, input.to),
       ]);
-      return { from: input.from, to: input.to, systems, shadow };
+      return { from: input.from, to: input.to, ...stats, shadow };
     }),
 
   /** Shadow runs that disagreed with legacy, with the fields that differ. */

@@ -98,6 +98,10 @@ export const ZTimeSeries = z.object({
   from: date,
   to: date,
   bucketSeconds: z.number().int(),
+  /** Every series plots each bucket at its start. */
+  pointAt: z.literal("bucket-start"),
+  /** The first rollup minute, when the window reaches back before it. */
+  dataFrom: date.nullable(),
   series: z.array(z.object({ stream: ZStream, points: z.array(ZSeriesPoint) })),
   annotations: z.object({
     configChanges: z.array(ZConfigChangeAnnotation),
