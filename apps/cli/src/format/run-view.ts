@@ -1,7 +1,8 @@
 import type { RouterOutputs } from "@qmc/api";
 import { block, dotted, formatCount, formatWhen, plain, quoted } from "./text.ts";
 
-type Run = RouterOutputs["migration"]["status"];
+/** A background run as every migration procedure returns it (`status` adds its holder). */
+type Run = RouterOutputs["migration"]["cancel"];
 type DryRun = RouterOutputs["migration"]["dryRun"];
 type Resubmission = RouterOutputs["audit"]["resubmit"];
 
@@ -29,6 +30,7 @@ export function runView(run: Run, now: Date): string {
       ]),
     ],
     ...(run.error ? [["Error", plain(run.error, 300)] as const] : []),
+    ...(run.ownerWorkerId ? [["Worker", plain(run.ownerWorkerId, 100)] as const] : []),
     ["Started", `${formatWhen(run.createdAt, now)} by ${plain(run.actor, 80)}: ${quoted(run.reason, 80)}`],
     ...(run.finishedAt ? [["Ended", formatWhen(run.finishedAt, now)] as const] : []),
   ]);
