@@ -4,7 +4,8 @@ import { signInBrowser, signInBrowserAsAdmin } from "../console-support/browser.
 import { watchForProblems } from "../console-support/page-checks.ts";
 
 // Issue 11: users and tokens. Admins create, change role, disable, reset passwords and revoke
-// sessions with reasons; a person creates their own API token and sees it once.
+// sessions with reasons; a person creates their own API token and sees it once. Issue 14: a token
+// carries the scopes picked for it (only those the person's role may grant), shown in the list.
 
 test("an admin creates an account, changes its role, resets its password and disables it", async ({
   page,
@@ -62,6 +63,11 @@ test("a person creates their own API token, sees it once, uses it and revokes it
   await page.goto("/users");
   await expect(page.getByText("Managing other people's accounts is for admins.")).toBeVisible();
   await page.getByLabel("Token name").fill("e2e script");
+  // A viewer may grant `read` only, and must pick it: nothing is picked for them.
+  const scopes = page.getByTestId("token-scopes").getByRole("checkbox");
+  await expect(scopes).toHaveCount(1);
+  await expect(page.getByRole("button", { name: "Create token" })).toBeDisabled();
+  await page.getByRole("checkbox", { name: "read" }).check();
   await page.getByRole("button", { name: "Create token" }).click();
   const shown = page.getByTestId("new-secret");
   await expect(shown).toContainText("shown only once");
@@ -72,6 +78,9 @@ test("a person creates their own API token, sees it once, uses it and revokes it
   const me = await api.get(`${new URL(page.url()).origin}/api/trpc/auth.me`);
   expect((await me.json()).result.data.json.email).toBe(viewer.email);
 
+  await expect(page.getByRole("row", { name: /e2e script/ }).getByTestId("token-scopes-cell")).toHaveText(
+    "read",
+  );
   await page.getByRole("button", { name: "I have saved it" }).click();
   await expect(shown).toBeHidden();
   await page.reload();
@@ -81,6 +90,50 @@ test("a person creates their own API token, sees it once, uses it and revokes it
   await expect(page.locator(".toast").filter({ hasText: "Token “e2e script” revoked" })).toBeVisible();
   const refused = await api.get(`${new URL(page.url()).origin}/api/trpc/auth.me`);
   expect((await refused.json()).result.data.json).toBeNull();
+  await api.dispose();
+  expect(problems).toEqual([]);
+});
+
+test("an operator creates a producer token: orders:submit is suggested, listed, and the token can do nothing else", async ({
+  page,
+  playwright,
+}) => {
+  const operator = await createUser("OPERATOR");
+  await signInBrowser(page, operator);
+  const problems = await watchForProblems(page);
+  await page.goto("/users");
+  const scopes = page.getByTestId("token-scopes");
+  // Operators may grant everything but admin; the producer's scope is picked for them.
+  await expect(scopes.getByRole("checkbox")).toHaveCount(4);
+  await expect(scopes.getByRole("checkbox", { name: "admin" })).toHaveCount(0);
+  await expect(page.getByRole("checkbox", { name: /^orders:submit/ })).toBeChecked();
+  await expect(scopes).toContainText("Submit work orders, and nothing else");
+  await page.getByLabel("Token name").fill("e2e producer");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(
+    page.locator(".toast").filter({ hasText: "Token “e2e producer” created (orders:submit)" }),
+  ).toBeVisible();
+  const token = (await page.getByTestId("new-secret").locator("code").textContent())?.trim() ?? "";
+  await expect(page.getByRole("row", { name: /e2e producer/ }).getByTestId("token-scopes-cell")).toHaveText(
+    "orders:submit",
+  );
+
+  const origin = new URL(page.url()).origin;
+  const api = await playwright.request.newContext({ extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  const me = await api.get(`${origin}/api/trpc/auth.me`);
+  expect((await me.json()).result.data.json).toMatchObject({
+    email: operator.email,
+    scopes: ["orders:submit"],
+  });
+  const read = await api.get(`${origin}/api/trpc/rollout.get`);
+  expect(read.status()).toBe(403);
+  expect((await read.json()).error.json.data.domainCode).toBe("SCOPE_MISSING");
+  // It passes the access check for submitting (an unknown kind is refused after it, making nothing).
+  const submit = await api.post(`${origin}/api/trpc/workOrders.submit`, {
+    headers: { "content-type": "application/json" },
+    data: JSON.stringify({ json: { kind: "no-such-kind", payload: {} } }),
+  });
+  expect(submit.status()).toBe(400);
   await api.dispose();
   expect(problems).toEqual([]);
 });
