@@ -34,8 +34,9 @@ export interface QueueEngineOptions {
   outputLimitBytes: number;
   readMemoryRatio: () => number;
   /**
-   * How long a state write is retried when the database fails before the job is failed and the
-   * order left to the reconciler. @defaultValue 60000
+   * How long a state write is retried when the database fails before it is given up: a new-system
+   * job is failed and its order left to the reconciler; a legacy order fails, saying what happened.
+   * @defaultValue 60000
    */
   writeRetryMs?: number;
   /** How often finished shadow pairs are compared. @defaultValue 1000 */
@@ -117,7 +118,7 @@ export class QueueEngine {
       ? new LegacyProcessor(connection, queuePrefix, prisma, execution, logger.child({ system: "LEGACY" }), {
           workerId: options.workerId,
           concurrency: options.legacyConcurrency,
-          finishRetryMs: options.writeRetryMs ?? 60_000,
+          writeRetryMs: options.writeRetryMs ?? 60_000,
           ...(resources.metrics ? { metrics: resources.metrics } : {}),
           ...timing,
         })

@@ -7,9 +7,9 @@ import type { ExecutionManager } from "../execution/execution-manager.ts";
 import { type OrderMetrics, recordLegacyFinish } from "../metrics/order-metrics.ts";
 import { attemptRow } from "../new-system/attempt-record.ts";
 import type { WorkOrderJobData } from "../queues/system-queues.ts";
-import { writeUntilLanded } from "../shared/write-until-landed.ts";
 import { failStrandedLegacyOrder } from "./legacy-recovery.ts";
-import { type LegacyClaim, setLegacyStatus } from "./legacy-status-writer.ts";
+import { type HeldLegacyOrder, LegacyStateWrites, LegacyWriteGaveUp } from "./legacy-state-writes.ts";
+import type { LegacyStatusChange } from "./legacy-status-writer.ts";
 
 export interface LegacyProcessorOptions {
   workerId: string;
@@ -17,8 +17,11 @@ export interface LegacyProcessorOptions {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
-  /** How long a finishing write is retried (database cut, restart) before the job fails for recovery. */
-  finishRetryMs: number;
+  /**
+   * How long each state write (claim, start, finish) is retried through database faults (a cut
+   * connection, a restart) before the order is given up: failed, saying what happened.
+   */
+  writeRetryMs: number;
   /** Counts starts and outcomes in memory (no I/O on this path). */
   metrics?: OrderMetrics;
 }
@@ -30,6 +33,8 @@ export interface LegacyProcessorOptions {
  */
 export class LegacyProcessor {
   private worker: Worker<WorkOrderJobData> | null = null;
+  private stopping = false;
+  private readonly writes: LegacyStateWrites;
 
   constructor(
     private readonly connection: ConnectionOptions,
@@ -38,7 +43,15 @@ export class LegacyProcessor {
     private readonly execution: ExecutionManager,
     private readonly logger: Logger,
     private readonly options: LegacyProcessorOptions,
-  ) {}
+  ) {
+    this.writes = new LegacyStateWrites({
+      prisma,
+      logger,
+      writeRetryMs: options.writeRetryMs,
+      stopping: () => this.stopping,
+      metrics: options.metrics,
+    });
+  }
 
   async start(): Promise<void> {
     const worker = new Worker<WorkOrderJobData>(
@@ -77,6 +90,7 @@ export class LegacyProcessor {
   /** Waits for running orders up to the deadline; what remains stalls and is failed by the next worker. */
   async stop(deadlineMs: number): Promise<void> {
     if (!this.worker) return;
+    this.stopping = true;
     const closed = this.worker.close();
     const timedOut = await Promise.race([
       closed.then(() => false),
@@ -110,8 +124,13 @@ export class LegacyProcessor {
     }
     if (order.status !== "queued" || !isLegacyStatus(order.status)) return;
 
-    const claim: LegacyClaim = { workerId, startedAt: new Date() };
-    const claimed = await setLegacyStatus(this.prisma, workOrderId, {
+    const held: HeldLegacyOrder = {
+      id: workOrderId,
+      submittedAt: order.submittedAt,
+      claim: { workerId, startedAt: new Date() },
+    };
+    const { claim } = held;
+    const claimed = await this.landOrFail(held, {
       from: "queued",
       to: "building",
       workerId,
@@ -120,7 +139,7 @@ export class LegacyProcessor {
     if (!claimed) return;
     const queueWaitMs = claim.startedAt.getTime() - order.submittedAt.getTime();
     this.options.metrics?.record("LEGACY", { type: "started", queueWaitMs });
-    await setLegacyStatus(this.prisma, workOrderId, { from: "building", to: "running", workerId, claim });
+    if (!(await this.landOrFail(held, { from: "building", to: "running", workerId, claim }))) return;
     const outcome = await this.execution.runAttempt({
       kind: order.kind,
       payload: order.payload,
@@ -160,12 +179,31 @@ export class LegacyProcessor {
         outcome,
       ),
     } as const;
-    const written = await writeUntilLanded(() => setLegacyStatus(this.prisma, workOrderId, finish), {
-      deadlineMs: this.options.finishRetryMs,
-      onRetry: (error, tries, delayMs) =>
-        log.warn({ err: error, tries, delayMs }, "finishing write failed; retrying"),
-    });
+    const written = await this.landOrFail(held, finish);
     if (written) recordLegacyFinish(this.options.metrics, finish.to, finish.attemptRow, order.submittedAt);
     else log.warn("finish refused: the order was failed as stalled while it ran here");
+  }
+
+  /**
+   * Lands one state write; false when the guard refused it (the order moved on without us). A
+   * write the database would not take within `writeRetryMs` gives the order up: it fails with
+   * what happened (or, for a claim that never landed, stays queued for its next delivery).
+   * @throws the given-up write's error when the worker stops before even that is recorded.
+   */
+  private async landOrFail(held: HeldLegacyOrder, change: LegacyStatusChange): Promise<boolean> {
+    try {
+      return await this.writes.land(held, change);
+    } catch (error) {
+      if (!(error instanceof LegacyWriteGaveUp)) throw error;
+      const log = this.logger.child({ workOrderId: held.id, system: "LEGACY" });
+      log.error({ err: error.lastError, from: change.from, to: change.to }, error.message);
+      try {
+        if (await this.writes.failGivenUp(held, error)) log.warn(`order failed: ${error.message}`);
+      } catch {
+        // Stopping while the database is still away: the job fails and recovery settles the order.
+        throw error;
+      }
+      return false;
+    }
   }
 }

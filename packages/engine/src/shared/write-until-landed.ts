@@ -10,6 +10,8 @@ export interface WriteRetryOptions {
   firstDelayMs?: number;
   /** @defaultValue 2000 */
   maxDelayMs?: number;
+  /** Checked before each pause: true gives up at once (the worker is shutting down). */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function writeUntilLanded<T>(write: () => Promise<T>, options: Writ
     try {
       return await write();
     } catch (error) {
-      if (isDomainError(error) || Date.now() + delay > giveUpAt) throw error;
+      if (isDomainError(error) || Date.now() + delay > giveUpAt || options.shouldStop?.()) throw error;
       options.onRetry?.(error, tries, delay);
       await sleep(delay);
       delay = Math.min(maxDelay, delay * 2);
