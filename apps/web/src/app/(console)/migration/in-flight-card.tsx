@@ -23,6 +23,7 @@ import {
   RUN_STATUS,
   RUNS_LIMIT,
 } from "./migration-words";
+import { holderSilenceText } from "./run-holder-words";
 
 function percentDone(run: BackgroundRun): number {
   if (run.total === 0) return run.status === "COMPLETED" ? 100 : 0;
@@ -63,6 +64,14 @@ function RunProgress({ runId }: { runId: string }) {
               at · {formatCount(run.moved)} moved · {formatCount(run.skipped)} skipped (legacy had started
               them) · {formatCount(run.failed)} failed
             </p>
+            {run.holder && !run.holder.answering && (
+              <p role="status" data-testid="migration-holder">
+                <StatusBadge tone={run.holder.standbyWorkers > 0 ? "warn" : "bad"}>
+                  Worker not answering
+                </StatusBadge>{" "}
+                {holderSilenceText(run.holder)}
+              </p>
+            )}
             {run.error && <p className="error-message">{run.error}</p>}
             {isActive(run) && canRun && (
               <div className="actions">

@@ -24,7 +24,7 @@ export const RUN_STATUS: Record<BackgroundRun["status"], { tone: StatusTone; tex
   CANCELLED: { tone: "unknown", text: "Cancelled" },
 };
 
-export function isActive(run: BackgroundRun): boolean {
+export function isActive(run: Pick<BackgroundRun, "status">): boolean {
   return run.status === "QUEUED" || run.status === "RUNNING";
 }
 
