@@ -73,17 +73,39 @@ test("shadow mode on: the consistency rate and the mismatches with the fields th
   const table = page.getByTestId("side-by-side");
   await expect(table.getByRole("row", { name: /Error rate/ })).toBeVisible();
   await expect(table.getByRole("row", { name: /Latency p99/ })).toBeVisible();
-  await expect(table.getByRole("row", { name: /Queue depth now/ })).toBeVisible();
-  // The shadow-mode switch-on is a config change marked on the charts, in words.
-  await expect(page.getByTestId("chart-markers")).toContainText("shadow on", { timeout: 15_000 });
+  // Jobs waiting (ready to start) and delayed (due later) are two measures, each labelled.
+  await expect(table.getByRole("row", { name: /Jobs waiting now \(ready to start\)/ })).toBeVisible();
+  await expect(table.getByRole("row", { name: /Jobs delayed now \(retries due later\)/ })).toBeVisible();
+  await expect(table.getByRole("row", { name: /Throughput \(finished orders\/min\)/ })).toBeVisible();
+  // The shadow-mode switch-on is a config change marked on the charts, in words, from the same
+  // health.timeSeries read the charts draw (its annotations), before → after.
+  await expect(page.getByTestId("chart-markers")).toContainText("shadow mode off → on", { timeout: 15_000 });
   for (const chart of [
     "Error rate",
     "Latency p50",
     "Latency p99",
-    "Throughput (orders/min)",
-    "Queue depth (jobs waiting)",
+    "Throughput (finished orders/min)",
+    "Jobs waiting (ready to start)",
+    "Jobs delayed (retries due later)",
   ])
     await expect(page.getByRole("figure", { name: chart })).toBeVisible();
+  await expect(page.getByTestId("chart-buckets")).toContainText("every series drawn at the bucket's start");
   await expect(page.getByTestId("time-zone-note")).toContainText("Chart times are in your time zone (");
+
+  // One health.timeSeries read per refresh feeds every chart and its markers: no second read of
+  // the config history or the guard's alerts.
+  const calls: string[] = [];
+  const record = (request: { url(): string }) => {
+    const url = decodeURIComponent(request.url());
+    if (url.includes("/api/trpc/"))
+      calls.push(...(url.split("/api/trpc/")[1]?.split("?")[0]?.split(",") ?? []));
+  };
+  page.on("request", record);
+  await page.waitForTimeout(4_500);
+  page.off("request", record);
+  const reads = (path: string) => calls.filter((c) => c === path).length;
+  expect(reads("health.timeSeries")).toBeGreaterThanOrEqual(1);
+  expect(reads("health.timeSeries")).toBeLessThanOrEqual(3);
+  expect(reads("rollout.history") + reads("guard.alerts")).toBe(0);
   expect(problems).toEqual([]);
 });

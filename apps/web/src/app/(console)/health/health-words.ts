@@ -77,3 +77,30 @@ export function sampleWords(size: number, minimum: number): string {
 export function decisionLink(id: string): string {
   return `/health?decision=${encodeURIComponent(id)}#decision`;
 }
+
+/** The earlier legacy window a p99 evaluation compared with (the guard stores it in its values). */
+interface LegacyBaseline {
+  p99Ms: number;
+  finished: number;
+  from: string;
+  to: string;
+  ageSeconds: number;
+}
+
+function isBaseline(value: unknown): value is LegacyBaseline {
+  const b = value as Partial<LegacyBaseline> | null;
+  return typeof b?.p99Ms === "number" && typeof b.from === "string" && typeof b.to === "string";
+}
+
+const hhmm = (iso: string) => new Date(iso).toISOString().slice(11, 16);
+
+/**
+ * "vs legacy's p99 of 100 ms measured 15:02–15:07 UTC, 6 min ago (the last window with 100+ legacy
+ * orders; this one had 0)": said beside a p99 ratio whose baseline is not the live window's.
+ */
+export function baselineWords(values: Record<string, unknown> | undefined): string | null {
+  const baseline = values?.legacyBaseline;
+  if (!isBaseline(baseline)) return null;
+  const legacyNow = typeof values?.legacyFinished === "number" ? values.legacyFinished : 0;
+  return `vs legacy's p99 of ${formatCount(baseline.p99Ms)} ms measured ${hhmm(baseline.from)}–${hhmm(baseline.to)} UTC, ${formatSeconds(baseline.ageSeconds)} ago: the last window with enough legacy orders (${formatCount(baseline.finished)}; this one had ${formatCount(legacyNow)})`;
+}

@@ -9,6 +9,7 @@ import { liveQuery } from "~/lib/live-query";
 import { useTRPC } from "~/trpc/react";
 import {
   actionName,
+  baselineWords,
   DECISION_STATUS,
   decisionLink,
   formatLimit,
@@ -105,7 +106,14 @@ export function ThresholdsCard() {
                             </th>
                           )}
                           <td className="mono">{e?.subject ?? "—"}</td>
-                          <td className="num">{formatMetric(rule.metric, e?.value)}</td>
+                          <td className="num">
+                            {formatMetric(rule.metric, e?.value)}
+                            {e && baselineWords(e.values) && (
+                              <div className="muted" data-testid="p99-baseline">
+                                {baselineWords(e.values)}
+                              </div>
+                            )}
+                          </td>
                           <td className="num">{formatLimit(rule.metric, rule.limit)}</td>
                           <td>
                             {windowWords(rule.windowSeconds)} ·{" "}

@@ -10,6 +10,7 @@ import { useTRPC } from "~/trpc/react";
 import { nextStepOf, PHASES } from "./rollout-phase";
 
 type PhaseReport = RouterOutputs["health"]["phase"];
+type Config = RouterOutputs["rollout"]["get"];
 type Item = PhaseReport["phases"][number]["items"][number];
 
 const ITEM_TONE: Record<Item["status"], StatusTone> = { pass: "ok", fail: "bad", pending: "unknown" };
@@ -63,7 +64,9 @@ export function PhasePathCard() {
                       ? " · you are here"
                       : section.state === "done"
                         ? " · done"
-                        : ""}
+                        : section.reached
+                          ? " · reached before"
+                          : ""}
                   </div>
                   <strong>{section.name}</strong>
                   <div className="muted">{PHASES[index]?.detail}</div>
@@ -74,29 +77,39 @@ export function PhasePathCard() {
               {r.summary} Since <RelativeTime at={r.since} />.
             </p>
             {r.phases
-              .filter((section) => section.state !== "upcoming")
+              .filter((section) => section.state !== "upcoming" || section.reached)
               .map((section) =>
                 section.state === "current" ? (
-                  <div key={section.phase}>
+                  <div key={section.phase} data-testid={`phase-${section.phase}-verification`}>
                     <h3>Phase {section.phase} verification</h3>
                     <VerificationList items={section.items} />
                   </div>
                 ) : (
-                  <details key={section.phase}>
-                    <summary>Phase {section.phase} verification (earlier phase)</summary>
+                  <details key={section.phase} data-testid={`phase-${section.phase}-verification`}>
+                    <summary>
+                      Phase {section.phase} verification (
+                      {section.state === "done" ? "earlier phase" : "reached before; the migration went back"}
+                      )
+                    </summary>
                     <VerificationList items={section.items} />
                   </details>
                 ),
               )}
+            {config.data && <NextStepLine config={config.data} report={r} />}
           </>
         )}
       </LiveData>
-      {config.data && (
-        <p>
-          {config.data.paused && <StatusBadge tone="warn">Paused</StatusBadge>} <strong>Next:</strong>{" "}
-          {nextStepOf(config.data)} <Link href="/rollout">Open the rollout</Link>
-        </p>
-      )}
     </section>
+  );
+}
+
+/** The next step in words, and a link to the page where it is taken. */
+function NextStepLine({ config, report }: { config: Config; report: PhaseReport }) {
+  const step = nextStepOf(config, report);
+  return (
+    <p data-testid="next-step">
+      {config.paused && <StatusBadge tone="warn">Paused</StatusBadge>} <strong>Next:</strong> {step.text}{" "}
+      <Link href={step.href}>{step.linkText}</Link>
+    </p>
   );
 }

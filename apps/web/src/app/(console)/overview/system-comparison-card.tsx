@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { LiveData } from "~/components/live-data";
 import { StatusBadge } from "~/components/status-badge";
+import { ThroughputNote } from "~/components/throughput-note";
 import { comparisonStatsQuery } from "~/lib/comparison-query";
 import { formatCount, formatMs, formatPerMinute, formatRatio } from "~/lib/format";
 import { liveQuery } from "~/lib/live-query";
@@ -38,7 +39,7 @@ export function SystemComparisonCard({ window }: { window: TimeWindowKey }) {
                     p50 / p99
                   </th>
                   <th scope="col" className="num">
-                    Throughput
+                    Throughput (finished/min)
                   </th>
                 </tr>
               </thead>
@@ -59,6 +60,7 @@ export function SystemComparisonCard({ window }: { window: TimeWindowKey }) {
                 ))}
               </tbody>
             </table>
+            <ThroughputNote from={stats.throughputFrom} />
             <p>
               Shadow consistency:{" "}
               {stats.shadow.compared === 0 ? (

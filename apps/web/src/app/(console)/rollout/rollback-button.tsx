@@ -25,7 +25,7 @@ export function RollbackButton({ live }: { live: RolloutConfig }) {
         setReason("");
         notify({
           title: `Rolled back (v${next.version})`,
-          description: "The new system is off: every new order goes to legacy.",
+          description: "The new system is off and at 0 %: every new order goes to legacy.",
           link: auditLinkOf(next.version),
         });
         await invalidate();
@@ -58,10 +58,11 @@ export function RollbackButton({ live }: { live: RolloutConfig }) {
           Now: <strong>{describeRouting(draftOf(live))}</strong>.
         </p>
         <p>
-          The master switch goes <strong>off</strong>: every new order goes to the legacy queue within 2 s, on
-          every process. Orders already in the new system finish there. The percent stays at{" "}
-          {formatPercent(live.newQueueRolloutPercent)} for when the switch goes on again
-          {live.shadowMode ? "; shadow mode stays on" : ""}.
+          The master switch goes <strong>off</strong> and the percent from{" "}
+          {formatPercent(live.newQueueRolloutPercent)} to <strong>0 %</strong>, in one version: every new
+          order goes to the legacy queue within 2 s, on every process. Orders already in the new system finish
+          there. Switching the new system on again starts at 0 %; raise it step by step
+          {live.shadowMode ? ". Shadow mode stays on" : ""}.
         </p>
         <ReasonField value={reason} onChange={setReason} placeholder="e.g. p99 doubled after the 10 % step" />
         <ErrorMessage error={rollback.error} />

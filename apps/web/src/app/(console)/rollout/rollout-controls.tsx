@@ -50,6 +50,12 @@ export function RolloutControls() {
                 </dd>
               </div>
             </dl>
+            {live.legacyRetired && (
+              <p className="notice" data-testid="retired-routing">
+                Legacy is retired: every order goes to the new system, whatever the switch, the percent and
+                shadow mode say. Un-retiring it (Migration page) brings them back into force.
+              </p>
+            )}
             <p className="muted">
               Last change <RelativeTime at={live.createdAt} /> by{" "}
               <span className="user-text">{live.actor}</span>:{" "}

@@ -41,7 +41,10 @@ export function describeRouting(values: RolloutDraft): string {
 export function applyLabel(live: RolloutDraft, draft: RolloutDraft): string {
   const parts: string[] = [];
   if (draft.useNewQueueSystem !== live.useNewQueueSystem) {
-    parts.push(draft.useNewQueueSystem ? "switch the new system on" : "switch the new system off");
+    // Switching on lands at the stored percent: say where, when the percent is not changed too.
+    const at =
+      draft.useNewQueueSystem && draft.percent === live.percent ? ` at ${formatPercent(draft.percent)}` : "";
+    parts.push(draft.useNewQueueSystem ? `switch the new system on${at}` : "switch the new system off");
   }
   if (draft.percent !== live.percent) parts.push(`route ${formatPercent(draft.percent)} to new`);
   if (draft.shadowMode !== live.shadowMode) parts.push(draft.shadowMode ? "shadow on" : "shadow off");
