@@ -27,7 +27,8 @@ import { holderSilenceText } from "./run-holder-words";
 
 function percentDone(run: BackgroundRun): number {
   if (run.total === 0) return run.status === "COMPLETED" ? 100 : 0;
-  return Math.floor((run.processed / run.total) * 100);
+  // Never past 100 %: more orders than planned may be looked at (the total catches up at the end).
+  return Math.min(100, Math.floor((run.processed / run.total) * 100));
 }
 
 /** The real run's progress, fed by the background run the worker executes. */
