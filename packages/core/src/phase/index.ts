@@ -5,6 +5,7 @@ export {
   phaseOf,
   phaseTimeline,
   phaseWindows,
+  switchKey,
   WINDOW_KEYS,
 } from "./phase-timeline.ts";
 export {
@@ -19,6 +20,7 @@ export {
   type PhaseSection,
   type PhaseTimeline,
   type RolloutLevel,
+  type SwitchRun,
   type TimeSpan,
   type VerificationItem,
   type VerificationStatus,

@@ -138,6 +138,7 @@ describe("the stretches the verification reads", () => {
       "flags",
       "shadow",
       "switch",
+      "switch:0",
       "rollback",
       "retired",
       levelKey(10),

@@ -4,6 +4,7 @@ import type {
   PhaseNumber,
   PhaseTimeline,
   RolloutLevel,
+  SwitchRun,
   TimeSpan,
 } from "./phase-types.ts";
 
@@ -41,24 +42,43 @@ function segmentsOf(history: readonly ConfigPoint[], now: Date): Segment[] {
   });
 }
 
-/** Every maximal run of consecutive versions that meet `holds`, oldest first. */
-function allRuns(segments: readonly Segment[], holds: (s: Segment) => boolean): TimeSpan[] {
-  const runs: TimeSpan[] = [];
-  let current: TimeSpan | null = null;
+/** Every maximal run of consecutive versions that meet `holds`, oldest first, with its versions. */
+function runsOf(segments: readonly Segment[], holds: (s: Segment) => boolean): Segment[][] {
+  const runs: Segment[][] = [];
+  let current: Segment[] | null = null;
   for (const s of segments) {
     if (!holds(s)) {
       current = null;
       continue;
     }
-    if (current) {
-      current.to = s.to;
-      current.open = s.open;
-    } else {
-      current = { from: s.from, to: s.to, open: s.open };
+    if (current) current.push(s);
+    else {
+      current = [s];
       runs.push(current);
     }
   }
   return runs;
+}
+
+const spanOf = (run: readonly Segment[]): TimeSpan => {
+  const end = run[run.length - 1] as Segment;
+  return { from: (run[0] as Segment).from, to: end.to, open: end.open };
+};
+
+function allRuns(segments: readonly Segment[], holds: (s: Segment) => boolean): TimeSpan[] {
+  return runsOf(segments, holds).map(spanOf);
+}
+
+/** A run of switch-on versions with its percents, and what came after it. */
+function switchRunOf(segments: readonly Segment[], run: readonly Segment[]): SwitchRun {
+  const after = segments[segments.indexOf(run[run.length - 1] as Segment) + 1];
+  const percents = run.map((s) => s.config.percent);
+  return {
+    ...spanOf(run),
+    maxPercent: Math.max(...percents),
+    minPositivePercent: percents.filter((p) => p > 0).sort((a, b) => a - b)[0] ?? null,
+    endedBy: !after ? null : after.config.legacyRetired ? "retirement" : "switch-off",
+  };
 }
 
 /** The latest maximal run of consecutive versions that meet `holds`. */
@@ -105,10 +125,7 @@ export function phaseTimeline(history: readonly ConfigPoint[], now: Date): Phase
   const span = (from: Date, end: number): TimeSpan =>
     end < 0 ? { from, to: last.to, open: true } : { from, to: at(end), open: false };
 
-  const switchRun = latestRun(segments, (s) => switchOn(s.config));
-  const afterSwitchRun = switchRun
-    ? segments[segments.indexOf(switchRun.run.at(-1) as Segment) + 1]
-    : undefined;
+  const switchRuns = runsOf(segments, (s) => switchOn(s.config)).map((run) => switchRunOf(segments, run));
   const percents = [...new Set(segments.filter((s) => switchOn(s.config)).map((s) => s.config.percent))];
   const levels: RolloutLevel[] = percents
     .filter((p) => p > 0)
@@ -142,18 +159,8 @@ export function phaseTimeline(history: readonly ConfigPoint[], now: Date): Phase
     flags: firstFlag < 0 ? null : span(at(firstFlag), firstRollout),
     shadowSince: firstShadow < 0 ? null : at(firstShadow),
     shadowRun: strip(shadowRun),
-    switchRun: switchRun
-      ? {
-          ...(strip(switchRun) as TimeSpan),
-          maxPercent: Math.max(...switchRun.run.map((s) => s.config.percent)),
-          minPositivePercent:
-            switchRun.run
-              .map((s) => s.config.percent)
-              .filter((p) => p > 0)
-              .sort((a, b) => a - b)[0] ?? null,
-          endedBy: !afterSwitchRun ? null : afterSwitchRun.config.legacyRetired ? "retirement" : "switch-off",
-        }
-      : null,
+    switchRun: switchRuns[switchRuns.length - 1] ?? null,
+    switchRuns,
     rollback: strip(rollback),
     levels,
     retired: strip(retired),
@@ -185,6 +192,9 @@ export const WINDOW_KEYS = {
   retired: "retired",
 } as const;
 
+/** The window key of an earlier switch-on stretch (`index` counts them, oldest first). */
+export const switchKey = (index: number) => `switch:${index}`;
+
 /** The window key of a level's stretch (`index` counts its stretches, oldest first). */
 export const levelKey = (percent: number, index = 0) => `level:${percent}:${index}`;
 
@@ -195,6 +205,8 @@ export function phaseWindows(timeline: PhaseTimeline, now: Date): MeasureWindow[
     [WINDOW_KEYS.flags, timeline.flags],
     [WINDOW_KEYS.shadow, timeline.shadowRun],
     [WINDOW_KEYS.switch, timeline.switchRun],
+    // Earlier switch-on stretches: the flag item keeps their verdict when the latest is too short.
+    ...timeline.switchRuns.slice(0, -1).map((run, i): [string, TimeSpan] => [switchKey(i), run]),
     [WINDOW_KEYS.rollback, timeline.rollback],
     [WINDOW_KEYS.retired, timeline.retired],
     ...timeline.levels.flatMap((l) =>

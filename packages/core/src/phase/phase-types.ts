@@ -43,6 +43,16 @@ export interface RolloutLevel {
   stretches: TimeSpan[];
 }
 
+/**
+ * A stretch with the switch on (legacy not retired), with its percents and what ended it: the
+ * switch going off (a rollback), or legacy's retirement (routing then ignores the switch).
+ */
+export interface SwitchRun extends TimeSpan {
+  maxPercent: number;
+  minPositivePercent: number | null;
+  endedBy: "switch-off" | "retirement" | null;
+}
+
 /** What the config history says about the migration, before any metric is read. */
 export interface PhaseTimeline {
   current: ConfigPoint;
@@ -59,17 +69,10 @@ export interface PhaseTimeline {
   shadowSince: Date | null;
   /** The latest stretch with shadow mode on. */
   shadowRun: TimeSpan | null;
-  /**
-   * The latest stretch with the switch on (legacy not retired), with its percents and what ended
-   * it: the switch going off (a rollback), or legacy's retirement (routing then ignores the switch).
-   */
-  switchRun:
-    | (TimeSpan & {
-        maxPercent: number;
-        minPositivePercent: number | null;
-        endedBy: "switch-off" | "retirement" | null;
-      })
-    | null;
+  /** The latest stretch with the switch on (legacy not retired): the last of `switchRuns`. */
+  switchRun: SwitchRun | null;
+  /** Every stretch with the switch on (legacy not retired), oldest first. */
+  switchRuns: SwitchRun[];
   /** The latest stretch with the switch off after it had been on: a rollback. */
   rollback: TimeSpan | null;
   /** Each percent above 0 the rollout has held, with all its stretches; by first stretch, oldest first. */

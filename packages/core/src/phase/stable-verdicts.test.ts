@@ -4,7 +4,7 @@ import type { MetricStream } from "../metrics/rollup-accumulator.ts";
 import { streamWindow } from "../metrics/rollup-window.ts";
 import { DEFAULT_THRESHOLDS } from "../threshold-settings.ts";
 import { evaluatePhase } from "./evaluate-phase.ts";
-import { levelKey } from "./phase-timeline.ts";
+import { levelKey, switchKey } from "./phase-timeline.ts";
 import type { ConfigPoint, PhaseReport, VerificationItem, WindowMeasure } from "./phase-types.ts";
 
 // The drill: phase 1 → shadow → 10 → 50 → 100 % → retired → un-retired (100 % for 74 ms)
@@ -204,6 +204,21 @@ describe("words along the walk", () => {
       "Only 69 orders went to legacy before any flag was on, from 2026-11-01 00:00 UTC to 2026-11-01 01:00 UTC (1 h), none to the new system; 100 are needed to call it verified (the error-rate rule's minimum sample).",
     );
     expect(before(100).status).toBe("pass");
+  });
+
+  it("the flag item keeps the earlier switch-on's verdict when the drill's stretch is too short", () => {
+    const r = report([...WALK, ...DRILL], t(6, 120_000), {
+      ...MEASURES,
+      [switchKey(0)]: healthyAt(50, 1000),
+    });
+    const flag = itemOf(r, "flag-switches-systems");
+    expect(flag.status).toBe("pass");
+    expect(flag.evidence[0]).toBe(
+      "500 orders in legacy and 500 in the new system since the switch went on at 2026-11-01 02:00 UTC until legacy was retired at 2026-11-01 05:00 UTC.",
+    );
+    expect(flag.evidence[1]).toMatch(
+      /^Latest switch-on, not judged yet: the switch's stretch on held for less than a whole minute/,
+    );
   });
 
   it("the switch's run ends at retirement, not at a switch-off", () => {

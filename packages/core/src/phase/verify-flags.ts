@@ -1,6 +1,6 @@
 import { at, count, errorAndP99, percent, streamOf } from "./evidence.ts";
-import { WINDOW_KEYS } from "./phase-timeline.ts";
-import type { VerificationItem } from "./phase-types.ts";
+import { switchKey, WINDOW_KEYS } from "./phase-timeline.ts";
+import type { SwitchRun, VerificationItem, VerificationStatus } from "./phase-types.ts";
 import { item, unmeasured, type VerificationContext } from "./verification-context.ts";
 
 /**
@@ -69,47 +69,66 @@ export function noBehaviorChange(ctx: VerificationContext): VerificationItem {
   ]);
 }
 
-/** Phase 2: since the switch went on, the new system gets orders; after a rollback, it gets none. */
+/** One switch-on stretch judged: did orders reach the new system while it was on above 0 %? */
+function judgeSwitchRun(ctx: VerificationContext, run: SwitchRun, key: string): [VerificationStatus, string] {
+  const judged = ctx.judge(key, run);
+  if (judged.kind !== "measured") {
+    return ["pending", unmeasured(judged, "The switch's stretch on", ctx.options.retentionDays) ?? ""];
+  }
+  const legacy = streamOf(judged.measure, "LEGACY").submitted;
+  const fresh = streamOf(judged.measure, "NEW").submitted;
+  // After retirement the switch no longer routes anything: the run ended there, it did not go off.
+  const until = run.open
+    ? ""
+    : run.endedBy === "retirement"
+      ? ` until legacy was retired at ${at(run.to)}`
+      : ` until it went off at ${at(run.to)}`;
+  if (run.maxPercent === 0) {
+    return [
+      "pending",
+      `The switch went on at ${at(run.from)} at 0 %${until}: every order still goes to legacy (${count(legacy)} so far); the new system gets orders once the percent is above 0.`,
+    ];
+  }
+  if (fresh > 0) {
+    return [
+      "pass",
+      `${count(legacy)} orders in legacy and ${count(fresh)} in the new system since the switch went on at ${at(run.from)}${until}.`,
+    ];
+  }
+  if ((legacy * (run.minPositivePercent ?? 0)) / 100 >= EXPECTED_NEW_FOR_FAIL) {
+    return [
+      "fail",
+      `The switch went on at ${at(run.from)}${until} with at least ${run.minPositivePercent} % to the new system, but none of the ${count(legacy)} orders since went there.`,
+    ];
+  }
+  return [
+    "pending",
+    `Only ${count(legacy)} orders since the switch went on at ${at(run.from)}${until}, none in the new system yet.`,
+  ];
+}
+
+/**
+ * Phase 2: since the switch went on, the new system gets orders; after a rollback, it gets none.
+ * Judged on the latest switch-on stretch; when that one is too short or has too few orders to
+ * judge, the latest earlier stretch with a verdict keeps it (a drill does not erase what was seen).
+ */
 export function flagSwitchesSystems(ctx: VerificationContext): VerificationItem {
   const id = "flag-switches-systems";
   const title = "Feature flag correctly switches systems";
-  const run = ctx.timeline.switchRun;
-  if (!run) return item(id, title, "pending", ["The switch has never been on: every order goes to legacy."]);
-  const judged = ctx.judge(WINDOW_KEYS.switch, run);
-  const evidence: string[] = [];
-  let status: VerificationItem["status"];
-  if (judged.kind !== "measured") {
-    status = "pending";
-    evidence.push(unmeasured(judged, "The switch's latest stretch on", ctx.options.retentionDays) ?? "");
-  } else {
-    const legacy = streamOf(judged.measure, "LEGACY").submitted;
-    const fresh = streamOf(judged.measure, "NEW").submitted;
-    // After retirement the switch no longer routes anything: the run ended there, it did not go off.
-    const until = run.open
-      ? ""
-      : run.endedBy === "retirement"
-        ? ` until legacy was retired at ${at(run.to)}`
-        : ` until it went off at ${at(run.to)}`;
-    if (run.maxPercent === 0) {
-      status = "pending";
-      evidence.push(
-        `The switch went on at ${at(run.from)} at 0 %${until}: every order still goes to legacy (${count(legacy)} so far); the new system gets orders once the percent is above 0.`,
-      );
-    } else if (fresh > 0) {
-      status = "pass";
-      evidence.push(
-        `${count(legacy)} orders in legacy and ${count(fresh)} in the new system since the switch went on at ${at(run.from)}${until}.`,
-      );
-    } else if ((legacy * (run.minPositivePercent ?? 0)) / 100 >= EXPECTED_NEW_FOR_FAIL) {
-      status = "fail";
-      evidence.push(
-        `The switch went on at ${at(run.from)}${until} with at least ${run.minPositivePercent} % to the new system, but none of the ${count(legacy)} orders since went there.`,
-      );
-    } else {
-      status = "pending";
-      evidence.push(
-        `Only ${count(legacy)} orders since the switch went on at ${at(run.from)}${until}, none in the new system yet.`,
-      );
+  const runs = ctx.timeline.switchRuns;
+  const latest = runs[runs.length - 1];
+  if (!latest)
+    return item(id, title, "pending", ["The switch has never been on: every order goes to legacy."]);
+  let [status, sentence] = judgeSwitchRun(ctx, latest, WINDOW_KEYS.switch);
+  const evidence = [sentence];
+  if (status === "pending") {
+    for (let i = runs.length - 2; i >= 0; i--) {
+      const [earlier, said] = judgeSwitchRun(ctx, runs[i] as SwitchRun, switchKey(i));
+      if (earlier === "pending") continue;
+      status = earlier;
+      evidence.unshift(said);
+      evidence[1] = `Latest switch-on, not judged yet: ${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`;
+      break;
     }
   }
   const rollback = ctx.judge(WINDOW_KEYS.rollback, ctx.timeline.rollback);
