@@ -37,7 +37,7 @@ function subjectsOf(setting: ThresholdSetting, stats: WindowStats): string[] {
 function evaluateOne(setting: ThresholdSetting, stats: WindowStats): ThresholdEvaluation[] {
   if (setting.windowSeconds !== stats.windowSeconds) {
     // Statistics of another window would answer a different question; say so instead of guessing.
-    const explanation = `This rule uses a ${setting.windowSeconds} s window but the statistics cover ${stats.windowSeconds} s; compute statistics for ${setting.windowSeconds} s to evaluate it.`;
+    const explanation = `This rule's window is ${setting.windowSeconds} s but the statistics cover ${stats.windowSeconds} s; compute statistics for ${setting.windowSeconds} s to evaluate it.`;
     return subjectsOf(setting, stats).map((subject) => noData(setting, stats, subject, explanation));
   }
   switch (setting.metric) {
