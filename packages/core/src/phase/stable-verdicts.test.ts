@@ -183,6 +183,9 @@ describe("phase 3 verdicts along a drill", () => {
 
   it("mark phase 3 as reached after the rollback, though it is upcoming again", () => {
     const r = report([...WALK, ...DRILL], t(6, 120_000));
+    expect(itemOf(r, "no-orphaned-code").evidence).toEqual([
+      "Legacy is not retired now: it was retired and then un-retired; these are judged again from the next retirement.",
+    ]);
     expect(r.phases.map((p) => [p.phase, p.state, p.reached])).toEqual([
       [1, "done", true],
       [2, "current", true],

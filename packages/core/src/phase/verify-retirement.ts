@@ -4,6 +4,8 @@ import type { VerificationItem } from "./phase-types.ts";
 import { item, type Judged, unmeasured, type VerificationContext } from "./verification-context.ts";
 
 const NOT_RETIRED = "Legacy has not been retired.";
+const UNRETIRED =
+  "Legacy is not retired now: it was retired and then un-retired; these are judged again from the next retirement.";
 
 type RetiredWindow =
   | { pending: string }
@@ -12,7 +14,10 @@ type RetiredWindow =
 /** The retired stretch's window, or the evidence why there is none yet. */
 function retiredWindow(ctx: VerificationContext): RetiredWindow {
   const span = ctx.timeline.retired;
-  if (!span) return { pending: NOT_RETIRED };
+  if (!span) {
+    // After an un-retire, "has not been retired" would deny what the operator just did.
+    return { pending: ctx.timeline.reached.includes(4) ? UNRETIRED : NOT_RETIRED };
+  }
   const judged = ctx.judge(WINDOW_KEYS.retired, span);
   if (judged.kind !== "measured") {
     return { pending: unmeasured(judged, "Retirement", ctx.options.retentionDays) ?? NOT_RETIRED };
