@@ -54,7 +54,7 @@ export interface SubmitterOptions {
  */
 export class WorkOrderSubmitter {
   constructor(
-    private readonly prisma: PrismaClient,
+    readonly prisma: PrismaClient,
     private readonly queues: SystemQueues,
     private readonly commandPolicy: CommandPolicy,
     private readonly logger: Logger,
@@ -69,7 +69,7 @@ export class WorkOrderSubmitter {
 
   /** All or nothing: one invalid request refuses the whole batch before anything is written. */
   async submitMany(requests: SubmitRequest[]): Promise<SubmittedOrder[]> {
-    const prepared = requests.map((request, index) => this.prepare(request, index, requests.length));
+    const prepared = requests.map((request, index) => this.prepareNumbered(request, index, requests.length));
     for (const system of new Set(prepared.map((p) => p.request.system))) {
       const adding = prepared.filter((p) => p.request.system === system).length;
       await this.assertCapacity(system, adding);
@@ -86,14 +86,23 @@ export class WorkOrderSubmitter {
         for (const [system, batch] of bySystem) await this.write(system, batch, tx);
       });
     }
-    recordSubmitted(this.options.metrics, requests);
+    this.recordSubmitted(requests);
     return this.enqueue(prepared);
   }
 
-  private prepare(request: SubmitRequest, index: number, total: number): Prepared {
+  /**
+   * Checks one request against the task catalog and the command policy, and gives it its id.
+   * @throws DomainError UNKNOWN_TASK_KIND | INVALID_PAYLOAD | PAYLOAD_TOO_LARGE | INVALID_PRIORITY |
+   *   COMMAND_NOT_ALLOWED
+   */
+  prepare(request: SubmitRequest): Prepared {
+    const validated = validateSubmission(request, this.commandPolicy);
+    return { request, validated, id: request.id ?? randomUUID() };
+  }
+
+  private prepareNumbered(request: SubmitRequest, index: number, total: number): Prepared {
     try {
-      const validated = validateSubmission(request, this.commandPolicy);
-      return { request, validated, id: request.id ?? randomUUID() };
+      return this.prepare(request);
     } catch (error) {
       if (isDomainError(error) && total > 1) {
         throw new DomainError(error.code, `Submission #${index + 1}: ${error.message}`, {
@@ -106,21 +115,38 @@ export class WorkOrderSubmitter {
   }
 
   private async assertCapacity(system: QueueSystem, adding: number): Promise<void> {
-    let depth: number;
+    const depth = await this.waitingDepth(system);
+    if (depth !== null && depth + adding > this.options.maxQueueDepth) throw this.backpressure(system, depth);
+  }
+
+  /** Orders of `system` waiting to start, or null when Redis does not answer (then accept). */
+  async waitingDepth(system: QueueSystem): Promise<number | null> {
     try {
-      depth = await this.queues.waitingCount(system);
+      return await this.queues.waitingCount(system);
     } catch (error) {
       // Redis down: the order is still safe in Postgres and the reconciler will enqueue it.
       this.logger.warn({ err: error, system }, "queue depth unknown; accepting submission");
-      return;
+      return null;
     }
-    if (depth + adding > this.options.maxQueueDepth) {
-      throw new DomainError(
-        "BACKPRESSURE",
-        `The ${system === "NEW" ? "new" : "legacy"} queue holds ${depth} waiting orders; the limit is ${this.options.maxQueueDepth}. Retry later, or raise the maximum queue depth.`,
-        { system, depth, limit: this.options.maxQueueDepth },
-      );
-    }
+  }
+
+  get maxQueueDepth(): number {
+    return this.options.maxQueueDepth;
+  }
+
+  /** BACKPRESSURE: `system` already holds `depth` waiting orders. */
+  backpressure(system: QueueSystem, depth: number): DomainError {
+    const limit = this.options.maxQueueDepth;
+    return new DomainError(
+      "BACKPRESSURE",
+      `The ${system === "NEW" ? "new" : "legacy"} queue holds ${depth} waiting orders; the limit is ${limit}. Retry later, or raise the maximum queue depth.`,
+      { system, depth, limit },
+    );
+  }
+
+  /** Counts committed orders as submitted (this process's metrics). */
+  recordSubmitted(requests: SubmitRequest[]): void {
+    recordSubmitted(this.options.metrics, requests);
   }
 
   private async write(
@@ -136,8 +162,11 @@ export class WorkOrderSubmitter {
     );
   }
 
-  /** One addBulk per system: a batch of orders costs one Redis round trip, not one each. */
-  private async enqueue(prepared: Prepared[]): Promise<SubmittedOrder[]> {
+  /**
+   * Enqueues committed orders: one addBulk per system, so a batch of orders costs one Redis round
+   * trip, not one each. A refused addBulk is logged; the reconciler enqueues those orders later.
+   */
+  async enqueue(prepared: Prepared[]): Promise<SubmittedOrder[]> {
     const enqueued = new Map<string, boolean>();
     for (const system of ["LEGACY", "NEW"] as const) {
       const batch = prepared.filter((p) => p.request.system === system);
@@ -167,14 +196,15 @@ export class WorkOrderSubmitter {
   }
 }
 
-interface Prepared {
+/** A request checked against the catalog, with its id: ready to be written. */
+export interface Prepared {
   request: SubmitRequest;
   validated: ValidatedSubmission;
   id: string;
 }
 
 /** One input row of INSERT_NEW_ORDERS_SQL. */
-function newOrderRow({ id, request, validated }: Prepared, at: string) {
+export function newOrderRow({ id, request, validated }: Prepared, at: string) {
   return {
     id,
     kind: validated.kind,
@@ -192,7 +222,7 @@ function newOrderRow({ id, request, validated }: Prepared, at: string) {
 }
 
 /** One input row of INSERT_LEGACY_ORDERS_SQL. */
-function legacyOrderRow({ id, request, validated }: Prepared, at: string) {
+export function legacyOrderRow({ id, request, validated }: Prepared, at: string) {
   return {
     id,
     kind: validated.kind,

@@ -1,0 +1,238 @@
+import { DomainError, type QueueSystem } from "@qmc/core";
+import { type PrismaClient, queryPrepared } from "@qmc/db";
+import {
+  legacyOrderRow,
+  newOrderRow,
+  type Prepared,
+  type SubmittedOrder,
+  type WorkOrderSubmitter,
+} from "./submit.ts";
+import { SUBMIT_GROUP_SQL } from "./submit-group-sql.ts";
+
+/** One request joining a group: its orders are written together, or not at all. */
+export interface GroupMember {
+  /** Checked already (WorkOrderSubmitter.prepare): a request's own bad input never joins a group. */
+  prepared: Prepared[];
+  /** An idempotency key the request claims: its orders are written only if the claim succeeds. */
+  claim?: { key: string; workOrderId: string; system: QueueSystem };
+}
+
+/** A member's outcome: its orders, or `keyTaken` when its key was claimed earlier (nothing written). */
+export type MemberOutcome = { keyTaken: false; orders: SubmittedOrder[] } | { keyTaken: true };
+
+export interface SubmitGroupOptions {
+  /** Orders one group writes at most; a larger request is written on its own. @defaultValue 1000 */
+  maxOrders?: number;
+  /** Groups written at the same time, each on its own connection. @defaultValue 4 */
+  concurrency?: number;
+}
+
+interface Entry {
+  member: GroupMember;
+  resolve: (outcome: MemberOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for submissions. Requests that arrive while earlier groups are being written form
+ * the next group (natural batching: an idle system writes a request at once, a busy one writes
+ * many per statement): one INSERT statement and one commit for all their orders and keys, one
+ * waiting-count per queue for backpressure and one addBulk per queue. Each request keeps its own
+ * outcome: one over the queue limit gets BACKPRESSURE alone, one whose idempotency key is taken
+ * writes nothing, and a row Postgres refuses (a data error) is found by writing the members one by
+ * one. A database that does not answer fails every member with SERVICE_UNAVAILABLE.
+ */
+export class SubmitGroup {
+  private queue: Entry[] = [];
+  private writers = 0;
+  /** What was written since start: statements (groups), requests and orders in them. */
+  readonly stats = { groups: 0, requests: 0, orders: 0 };
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly submitter: WorkOrderSubmitter,
+    private readonly options: SubmitGroupOptions = {},
+  ) {}
+
+  push(member: GroupMember): Promise<MemberOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ member, resolve, reject });
+      if (this.writers < (this.options.concurrency ?? 4)) {
+        this.writers += 1;
+        // Requests handled in the same turn of the event loop join the first group.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.take();
+      // A bug must not leave requests waiting forever (settled ones ignore a second answer).
+      await this.writeGroup(group).catch((error: unknown) => {
+        for (const entry of group) entry.reject(error);
+      });
+    }
+    this.writers -= 1;
+  }
+
+  /** The next group: requests in arrival order up to maxOrders orders, each key once. */
+  private take(): Entry[] {
+    const maxOrders = this.options.maxOrders ?? 1000;
+    const group: Entry[] = [];
+    const rest: Entry[] = [];
+    const keys = new Set<string>();
+    let orders = 0;
+    for (const entry of this.queue) {
+      const size = entry.member.prepared.length;
+      const key = entry.member.claim?.key;
+      const fits = group.length === 0 || orders + size <= maxOrders;
+      if (fits && (key === undefined || !keys.has(key))) {
+        group.push(entry);
+        orders += size;
+        if (key !== undefined) keys.add(key);
+      } else {
+        rest.push(entry);
+      }
+    }
+    this.queue = rest;
+    return group;
+  }
+
+  private async writeGroup(entries: Entry[]): Promise<void> {
+    const admitted = await this.admit(entries);
+    if (admitted.length === 0) return;
+    let claimed: Set<string>;
+    try {
+      claimed = await this.write(admitted.map((e) => e.member));
+    } catch (error) {
+      if (admitted.length > 1 && isRowFault(error)) {
+        // One member's rows are refused (or two groups collided): each alone, so only it fails.
+        for (const entry of admitted) await this.writeGroup([entry]);
+        return;
+      }
+      const failure = postgresFault(error);
+      for (const entry of admitted) entry.reject(failure);
+      return;
+    }
+    const written = admitted.filter((e) => !e.member.claim || claimed.has(e.member.claim.key));
+    for (const entry of admitted) if (!written.includes(entry)) entry.resolve({ keyTaken: true });
+    const prepared = written.flatMap((e) => e.member.prepared);
+    this.submitter.recordSubmitted(prepared.map((p) => p.request));
+    this.stats.groups += 1;
+    this.stats.requests += written.length;
+    this.stats.orders += prepared.length;
+    const submitted = new Map((await this.submitter.enqueue(prepared)).map((s) => [s.id, s]));
+    for (const entry of written) {
+      const orders = entry.member.prepared.map((p) => submitted.get(p.id) as SubmittedOrder);
+      entry.resolve({ keyTaken: false, orders });
+    }
+  }
+
+  /**
+   * Backpressure for the whole group from one waiting count per queue: members are admitted in
+   * arrival order while their queues stay within the limit; the others get BACKPRESSURE.
+   */
+  private async admit(entries: Entry[]): Promise<Entry[]> {
+    const systems = [...new Set(entries.flatMap((e) => e.member.prepared.map((p) => p.request.system)))];
+    const depths = new Map(
+      await Promise.all(systems.map(async (s) => [s, await this.submitter.waitingDepth(s)] as const)),
+    );
+    const limit = this.submitter.maxQueueDepth;
+    const admitted: Entry[] = [];
+    for (const entry of entries) {
+      const adding = countBySystem(entry.member.prepared);
+      const full = systems.find((s) => {
+        const depth = depths.get(s);
+        return depth != null && depth + (adding.get(s) ?? 0) > limit;
+      });
+      if (full) {
+        entry.reject(this.submitter.backpressure(full, depths.get(full) ?? 0));
+        continue;
+      }
+      for (const [s, n] of adding) {
+        const depth = depths.get(s);
+        if (depth != null) depths.set(s, depth + n);
+      }
+      admitted.push(entry);
+    }
+    return admitted;
+  }
+
+  /** The group's one statement; returns the keys it claimed. */
+  private async write(members: GroupMember[]): Promise<Set<string>> {
+    const at = new Date().toISOString();
+    const fresh: object[] = [];
+    const legacy: object[] = [];
+    const keys: object[] = [];
+    for (const { prepared, claim } of members) {
+      if (claim) keys.push({ ...claim, at });
+      for (const p of prepared) {
+        if (p.request.system === "NEW") fresh.push({ ...newOrderRow(p, at), claim: claim?.key ?? null });
+        else legacy.push({ ...legacyOrderRow(p, at), claim: claim?.key ?? null });
+      }
+    }
+    const rows = await queryPrepared<{ key: string }>(this.prisma, SUBMIT_GROUP_SQL, [
+      JSON.stringify(fresh),
+      JSON.stringify(legacy),
+      JSON.stringify(keys),
+    ]);
+    return new Set(rows.map((r) => r.key));
+  }
+}
+
+function countBySystem(prepared: Prepared[]): Map<QueueSystem, number> {
+  const counts = new Map<QueueSystem, number>();
+  for (const p of prepared) counts.set(p.request.system, (counts.get(p.request.system) ?? 0) + 1);
+  return counts;
+}
+
+/** The SQLSTATE of a node-postgres server error (it carries a severity), or null. */
+function sqlStateOf(error: unknown): string | null {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof severity === "string" && typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
+/** A row the statement refused (class 22 data, 23 integrity) or a deadlock between two groups. */
+function isRowFault(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state !== null && (state.startsWith("22") || state.startsWith("23") || state === "40P01");
+}
+
+const CONNECTION_MESSAGES = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /is not queryable/,
+  /^Cannot use a pool after calling end/,
+];
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
+
+/**
+ * The statement runs on node-postgres directly (not through Prisma, whose errors the API already
+ * classifies), so a lost database is named here: SERVICE_UNAVAILABLE for postgres. Other errors
+ * pass unchanged.
+ */
+function postgresFault(error: unknown): unknown {
+  const state = sqlStateOf(error);
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const lost =
+    state !== null
+      ? state.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "53400"].includes(state)
+      : (typeof code === "string" && SOCKET_CODES.has(code)) ||
+        (typeof message === "string" && CONNECTION_MESSAGES.some((re) => re.test(message)));
+  if (!lost) return error;
+  const unavailable = new DomainError(
+    "SERVICE_UNAVAILABLE",
+    "The database is not answering; the request was not carried out. Retry in a few seconds.",
+    { service: "postgres", retryAfterSeconds: 5 },
+  );
+  Object.defineProperty(unavailable, "cause", { value: error, configurable: true });
+  return unavailable;
+}
