@@ -1,4 +1,6 @@
+import { dirname } from "node:path";
 import { defineConfig } from "@playwright/test";
+import { WEB_SERVER_LOG } from "./server-log.ts";
 
 // The e2e run gets its own database (reset at start) and queue prefix, so it never touches
 // the data of a developer's `npm start`. Ports differ from the defaults for the same reason.
@@ -22,6 +24,8 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  // After every spec, before the servers stop: the web server must have logged no error.
+  globalTeardown: "./server-log-teardown.ts",
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -60,7 +64,8 @@ export default defineConfig({
       gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     },
     {
-      command: `npm run start -w @qmc/web -- --port ${port}`,
+      // Everything the server prints is kept for the log check (server-log-teardown.ts).
+      command: `mkdir -p '${dirname(WEB_SERVER_LOG)}' && npm run start -w @qmc/web -- --port ${port} 2>&1 | tee '${WEB_SERVER_LOG}'`,
       cwd: "..",
       env: { ...services, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
       url: `${baseURL}/api/health`,
