@@ -122,6 +122,19 @@ describe("the routing salt in answers", () => {
   });
 });
 
+describe("the routing salt and token scopes", () => {
+  it("reaches no admin's token without the admin scope (a scraper's or a dashboard's read token)", async () => {
+    const adminReader = await h.tokenFor("ADMIN", ["read"]);
+    const answers = await readEverything(adminReader);
+    for (const [path, response] of Object.entries(answers)) {
+      expect([path, response.status, leaks(response)]).toEqual([path, 200, []]);
+    }
+    expect((answers["rollout.get"].data as { salt: unknown }).salt).toBeNull();
+    const { items } = answers["audit.find config"].data as ConfigEvents;
+    expect(items[0]).toMatchObject({ before: { salt: "[redacted]" }, after: { salt: "[redacted]" } });
+  });
+});
+
 describe("the routing salt in logs", () => {
   it("a salt rotation the database refuses is a 500 whose log line carries neither the old nor the new salt", async () => {
     const neverLive = "NeverLiveRoutingSalt-77d0e2";

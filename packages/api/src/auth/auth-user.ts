@@ -34,3 +34,13 @@ export const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
 
 /** Longest bearer value worth looking up; anything longer cannot be one of ours. */
 export const MAX_TOKEN_LENGTH = 200;
+
+/**
+ * Whether the caller may see the routing salt, which decides every order's bucket: an admin
+ * signed in, or an admin's token with the `admin` scope (an admin's `read` token, kept by a
+ * scraper or a dashboard, does not carry it).
+ */
+export function maySeeSalt(user: AuthUser): boolean {
+  if (user.role !== "ADMIN") return false;
+  return user.via === "session" || (user.scopes ?? []).includes("admin");
+}

@@ -7,7 +7,7 @@ export { disableUser, enableUser, revokeUserSessions, revokeUserTokens } from ".
 export type { ApiTokenSummary, CreatedApiToken, NewApiToken } from "./api-tokens.ts";
 export { createApiToken, listApiTokens, resolveApiToken, revokeApiToken } from "./api-tokens.ts";
 export type { AuditActor } from "./audit.ts";
-export type { AuthUser } from "./auth-user.ts";
+export { type AuthUser, maySeeSalt } from "./auth-user.ts";
 export type { FirstAdminOptions, FirstAdminResult } from "./bootstrap-admin.ts";
 export { DEFAULT_ADMIN_EMAIL, ensureFirstAdmin } from "./bootstrap-admin.ts";
 export type { ChangePasswordInput, PasswordReset } from "./password-changes.ts";

@@ -1,5 +1,5 @@
 import { REDACTED } from "@qmc/runtime";
-import type { AuthUser } from "../../auth/index.ts";
+import { type AuthUser, maySeeSalt } from "../../auth/index.ts";
 
 /**
  * The routing salt decides every order's bucket and is for admins only (DESIGN.md §7). Audit
@@ -23,6 +23,6 @@ function redactSaltKeys(value: unknown): unknown {
  * data, not the routing salt) and is left as it is.
  */
 export function auditEventFor<E extends { before: unknown; after: unknown }>(user: AuthUser, event: E): E {
-  if (user.role === "ADMIN") return event;
+  if (maySeeSalt(user)) return event;
   return { ...event, before: redactSaltKeys(event.before), after: redactSaltKeys(event.after) };
 }

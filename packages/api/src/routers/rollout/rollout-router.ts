@@ -1,7 +1,7 @@
 import { planConfigChange, previewRouteChange, type QueueConfigChange, toRoutingConfig } from "@qmc/core";
 import { configHistory, type QueueConfigVersion, resumeRollout, rollBack } from "@qmc/engine";
 import { z } from "zod";
-import type { AuthUser } from "../../auth/index.ts";
+import { type AuthUser, maySeeSalt } from "../../auth/index.ts";
 import { ZOptionalFlag } from "../../schemas/input-schemas.ts";
 import { ZQueueConfigView } from "../../schemas/model-schemas.ts";
 import type { ApiServices } from "../../services.ts";
@@ -40,9 +40,9 @@ export const ZPreviewRequest = z.object({
   lastN: z.number().int().min(1).max(10_000).default(1_000),
 });
 
-/** The salt decides every order's bucket: shown to admins only. */
-function view(config: QueueConfigVersion, isAdmin: boolean) {
-  return { ...config, salt: isAdmin ? config.salt : null };
+/** The salt decides every order's bucket: shown only to whom {@link maySeeSalt} allows. */
+function view(config: QueueConfigVersion, user: AuthUser) {
+  return { ...config, salt: maySeeSalt(user) ? config.salt : null };
 }
 
 /** A config change by the caller, audited under `action`, returned as the caller may see it. */
@@ -53,13 +53,13 @@ async function changeAs(
   action: string,
 ) {
   const next = await ctx.services.liveConfig.change(change, { ...actorOf(ctx.user), reason, action });
-  return view(next, ctx.user.role === "ADMIN");
+  return view(next, ctx.user);
 }
 
 export const rolloutRouter = createTRPCRouter({
   get: viewerProcedure
     .output(ZQueueConfigView)
-    .query(({ ctx }) => view(ctx.services.liveConfig.current(), ctx.user.role === "ADMIN")),
+    .query(({ ctx }) => view(ctx.services.liveConfig.current(), ctx.user)),
 
   set: rolloutWriteProcedure
     .input(ZSetRolloutRequest)
@@ -71,7 +71,7 @@ export const rolloutRouter = createTRPCRouter({
         reason,
         ...(expectedVersion === undefined ? {} : { expectedVersion }),
       });
-      return view(next, ctx.user.role === "ADMIN");
+      return view(next, ctx.user);
     }),
 
   /**
@@ -84,7 +84,7 @@ export const rolloutRouter = createTRPCRouter({
     .output(ZQueueConfigView)
     .mutation(async ({ ctx, input }) => {
       const next = await rollBack(ctx.services.liveConfig, { ...actorOf(ctx.user), reason: input.reason });
-      return view(next, ctx.user.role === "ADMIN");
+      return view(next, ctx.user);
     }),
 
   /**
@@ -100,7 +100,7 @@ export const rolloutRouter = createTRPCRouter({
         { prisma, liveConfig },
         { ...actorOf(ctx.user), reason: input.reason },
       );
-      return view(next, ctx.user.role === "ADMIN");
+      return view(next, ctx.user);
     }),
 
   setSalt: adminProcedure
@@ -147,7 +147,6 @@ export const rolloutRouter = createTRPCRouter({
     .input(z.object({ limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }))
     .output(z.array(ZQueueConfigView))
     .query(async ({ ctx, input }) => {
-      const isAdmin = ctx.user.role === "ADMIN";
-      return (await configHistory(ctx.services.prisma, input.limit)).map((c) => view(c, isAdmin));
+      return (await configHistory(ctx.services.prisma, input.limit)).map((c) => view(c, ctx.user));
     }),
 });
