@@ -56,6 +56,9 @@ export {
   systemStatsWindow,
 } from "./shadow/system-stats.ts";
 export { type CancelDeps, type CancelResult, cancelWorkOrder } from "./work-orders/cancel.ts";
+export { type ProducerSubmission, ProducerSubmitter } from "./work-orders/producer-submit.ts";
 export { type SubmitRequest, type SubmittedOrder, WorkOrderSubmitter } from "./work-orders/submit.ts";
+export type { SubmitGroupOptions } from "./work-orders/submit-group.ts";
+export type { ReplayedOrder, SubmitIdempotency } from "./work-orders/submit-idempotency.ts";
 export { applyTransition } from "./work-orders/transition-batcher.ts";
 export type { TransitionRequest } from "./work-orders/transition-writer.ts";

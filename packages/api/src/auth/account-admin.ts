@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@qmc/db";
 import { type AuditActor, type Db, recordAudit } from "./audit.ts";
 import { assertAnotherActiveAdmin, lockAdminRoster } from "./last-admin.ts";
+import { announcedAfter } from "./token-access-changes.ts";
 import { PUBLIC_USER_SELECT, type PublicUser, userNotFound } from "./users.ts";
 
 /** What disabling a user did: the user as it is now, and the access it took away at once. */
@@ -52,28 +53,30 @@ export function disableUser(
   reason: string,
   who: AuditActor,
 ): Promise<DisabledUser> {
-  return prisma.$transaction(async (tx) => {
-    await lockAdminRoster(tx);
-    const current = await findUser(tx, userId);
-    if (current.disabledAt !== null) return { user: current, endedSessions: 0, revokedTokens: 0 };
-    if (current.role === "ADMIN") await assertAnotherActiveAdmin(tx, current, "disable");
-    const user = await tx.user.update({
-      where: { id: userId },
-      data: { disabledAt: new Date() },
-      select: PUBLIC_USER_SELECT,
-    });
-    const endedSessions = await deleteSessionsOf(tx, userId);
-    const revokedTokenIds = await revokeTokensOf(tx, userId);
-    await recordAudit(tx, who, {
-      action: "user.disable",
-      subjectType: "User",
-      subjectId: userId,
-      before: { disabledAt: null },
-      after: { disabledAt: user.disabledAt?.toISOString() ?? null, endedSessions, revokedTokenIds },
-      reason,
-    });
-    return { user, endedSessions, revokedTokens: revokedTokenIds.length };
-  });
+  return announcedAfter(
+    prisma.$transaction(async (tx) => {
+      await lockAdminRoster(tx);
+      const current = await findUser(tx, userId);
+      if (current.disabledAt !== null) return { user: current, endedSessions: 0, revokedTokens: 0 };
+      if (current.role === "ADMIN") await assertAnotherActiveAdmin(tx, current, "disable");
+      const user = await tx.user.update({
+        where: { id: userId },
+        data: { disabledAt: new Date() },
+        select: PUBLIC_USER_SELECT,
+      });
+      const endedSessions = await deleteSessionsOf(tx, userId);
+      const revokedTokenIds = await revokeTokensOf(tx, userId);
+      await recordAudit(tx, who, {
+        action: "user.disable",
+        subjectType: "User",
+        subjectId: userId,
+        before: { disabledAt: null },
+        after: { disabledAt: user.disabledAt?.toISOString() ?? null, endedSessions, revokedTokenIds },
+        reason,
+      });
+      return { user, endedSessions, revokedTokens: revokedTokenIds.length };
+    }),
+  );
 }
 
 /**
@@ -139,16 +142,18 @@ export function revokeUserTokens(
   input: { userId: string; tokenId?: string; reason: string },
   who: AuditActor,
 ): Promise<{ revokedTokens: number }> {
-  return prisma.$transaction(async (tx) => {
-    await findUser(tx, input.userId);
-    const revokedTokenIds = await revokeTokensOf(tx, input.userId, input.tokenId);
-    await recordAudit(tx, who, {
-      action: "user.revoke_tokens",
-      subjectType: "User",
-      subjectId: input.userId,
-      after: { revokedTokenIds },
-      reason: input.reason,
-    });
-    return { revokedTokens: revokedTokenIds.length };
-  });
+  return announcedAfter(
+    prisma.$transaction(async (tx) => {
+      await findUser(tx, input.userId);
+      const revokedTokenIds = await revokeTokensOf(tx, input.userId, input.tokenId);
+      await recordAudit(tx, who, {
+        action: "user.revoke_tokens",
+        subjectType: "User",
+        subjectId: input.userId,
+        after: { revokedTokenIds },
+        reason: input.reason,
+      });
+      return { revokedTokens: revokedTokenIds.length };
+    }),
+  );
 }

@@ -11,6 +11,7 @@ import {
 import type { Role } from "./roles.ts";
 import { normalizeScopes, scopesBeyondRole, TOKEN_SCOPES, type TokenScope } from "./scopes.ts";
 import { randomSecret, sha256Hex } from "./secrets.ts";
+import { announcedAfter } from "./token-access-changes.ts";
 
 /** Every API token starts with this, so leaked tokens are easy to recognise and scan for. */
 export const API_TOKEN_PREFIX = "qmc_";
@@ -127,6 +128,14 @@ function assertScopesWithinRole(role: Role, scopes: readonly TokenScope[]): void
  * is disabled. Refreshes lastUsedAt at most once a minute.
  */
 export async function resolveApiToken(prisma: PrismaClient, token: string): Promise<AuthUser | null> {
+  return (await lookupApiToken(prisma, token))?.user ?? null;
+}
+
+/** {@link resolveApiToken}, with when the token expires (null: when revoked), for caches. */
+export async function lookupApiToken(
+  prisma: PrismaClient,
+  token: string,
+): Promise<{ user: AuthUser; expiresAt: Date | null } | null> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > MAX_TOKEN_LENGTH) return null;
   const row = await prisma.apiToken.findUnique({
     where: { tokenHash: sha256Hex(token) },
@@ -153,13 +162,16 @@ export async function resolveApiToken(prisma: PrismaClient, token: string): Prom
   }
   const { user } = row;
   return {
-    id: user.id,
-    email: user.email,
-    role: user.role,
-    via: "token",
-    tokenId: row.id,
-    scopes: normalizeScopes(row.scopes),
-    mustChangePassword: user.mustChangePassword,
+    user: {
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      via: "token",
+      tokenId: row.id,
+      scopes: normalizeScopes(row.scopes),
+      mustChangePassword: user.mustChangePassword,
+    },
+    expiresAt: row.expiresAt,
   };
 }
 
@@ -168,7 +180,7 @@ export async function resolveApiToken(prisma: PrismaClient, token: string): Prom
  * token does not exist or was already revoked. Whether `who` may revoke it is the caller's check.
  */
 export async function revokeApiToken(prisma: PrismaClient, id: string, who: AuditActor): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
+  const transaction = prisma.$transaction(async (tx) => {
     const revokedAt = new Date();
     const { count } = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt } });
     if (count === 0) return false;
@@ -180,6 +192,7 @@ export async function revokeApiToken(prisma: PrismaClient, id: string, who: Audi
     });
     return true;
   });
+  return announcedAfter(transaction);
 }
 
 /** A user's tokens, newest first, without hashes. */

@@ -5,6 +5,7 @@ import { type AuditActor, recordAudit } from "./audit.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { randomSecret } from "./secrets.ts";
 import type { SignInGuard } from "./sign-in-throttle.ts";
+import { announcedAfter } from "./token-access-changes.ts";
 import { PUBLIC_USER_SELECT, type PublicUser, userNotFound } from "./users.ts";
 
 /** The outcome of an admin's password reset. */
@@ -37,29 +38,34 @@ export async function resetUserPassword(
   const password = input.password ?? temporaryPassword ?? "";
   assertStrongPassword(password, [target.email, target.name]);
   const passwordHash = await hashPassword(password);
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.user.updateMany({
-      where: { id: input.userId },
-      data: { passwordHash, mustChangePassword: true },
-    });
-    if (count === 0) throw userNotFound(input.userId);
-    const endedSessions = await deleteSessionsOf(tx, input.userId);
-    const revokedTokenIds = await revokeTokensOf(tx, input.userId);
-    await recordAudit(tx, who, {
-      action: "user.reset_password",
-      subjectType: "User",
-      subjectId: input.userId,
-      after: {
-        generated: temporaryPassword !== null,
-        mustChangePassword: true,
-        endedSessions,
-        revokedTokenIds,
-      },
-      reason: input.reason,
-    });
-    const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: PUBLIC_USER_SELECT });
-    return { user, temporaryPassword, endedSessions, revokedTokens: revokedTokenIds.length };
-  });
+  return announcedAfter(
+    prisma.$transaction(async (tx) => {
+      const { count } = await tx.user.updateMany({
+        where: { id: input.userId },
+        data: { passwordHash, mustChangePassword: true },
+      });
+      if (count === 0) throw userNotFound(input.userId);
+      const endedSessions = await deleteSessionsOf(tx, input.userId);
+      const revokedTokenIds = await revokeTokensOf(tx, input.userId);
+      await recordAudit(tx, who, {
+        action: "user.reset_password",
+        subjectType: "User",
+        subjectId: input.userId,
+        after: {
+          generated: temporaryPassword !== null,
+          mustChangePassword: true,
+          endedSessions,
+          revokedTokenIds,
+        },
+        reason: input.reason,
+      });
+      const user = await tx.user.findUniqueOrThrow({
+        where: { id: input.userId },
+        select: PUBLIC_USER_SELECT,
+      });
+      return { user, temporaryPassword, endedSessions, revokedTokens: revokedTokenIds.length };
+    }),
+  );
 }
 
 /** A signed-in person changing their own password. */

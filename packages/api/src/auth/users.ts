@@ -5,6 +5,7 @@ import { assertAnotherActiveAdmin, lockAdminRoster } from "./last-admin.ts";
 import { assertStrongPassword, hashPassword, normalizeEmail } from "./passwords.ts";
 import { isUniqueViolation } from "./prisma-errors.ts";
 import type { Role } from "./roles.ts";
+import { announcedAfter } from "./token-access-changes.ts";
 
 /** A user as the API may show it: everything but the password hash. */
 export type PublicUser = Omit<User, "passwordHash">;
@@ -134,27 +135,29 @@ export async function setUserRole(
   who: AuditActor,
   reason?: string,
 ): Promise<PublicUser> {
-  return prisma.$transaction(async (tx) => {
-    await lockAdminRoster(tx);
-    const current = await tx.user.findUnique({ where: { id: userId }, select: PUBLIC_USER_SELECT });
-    if (!current) throw userNotFound(userId);
-    if (current.role === role) return current;
-    if (current.role === "ADMIN" && current.disabledAt === null) {
-      await assertAnotherActiveAdmin(tx, current, "demote");
-    }
-    const updated = await tx.user.update({
-      where: { id: userId },
-      data: { role },
-      select: PUBLIC_USER_SELECT,
-    });
-    await recordAudit(tx, who, {
-      action: "user.role",
-      subjectType: "User",
-      subjectId: userId,
-      before: { role: current.role },
-      after: { role },
-      ...(reason ? { reason } : {}),
-    });
-    return updated;
-  });
+  return announcedAfter(
+    prisma.$transaction(async (tx) => {
+      await lockAdminRoster(tx);
+      const current = await tx.user.findUnique({ where: { id: userId }, select: PUBLIC_USER_SELECT });
+      if (!current) throw userNotFound(userId);
+      if (current.role === role) return current;
+      if (current.role === "ADMIN" && current.disabledAt === null) {
+        await assertAnotherActiveAdmin(tx, current, "demote");
+      }
+      const updated = await tx.user.update({
+        where: { id: userId },
+        data: { role },
+        select: PUBLIC_USER_SELECT,
+      });
+      await recordAudit(tx, who, {
+        action: "user.role",
+        subjectType: "User",
+        subjectId: userId,
+        before: { role: current.role },
+        after: { role },
+        ...(reason ? { reason } : {}),
+      });
+      return updated;
+    }),
+  );
 }

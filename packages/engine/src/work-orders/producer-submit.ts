@@ -45,6 +45,11 @@ export class ProducerSubmitter {
     return this.group.stats;
   }
 
+  /** Requests waiting for a group, and requests in groups being written now. */
+  load(): { waiting: number; writing: number } {
+    return this.group.load();
+  }
+
   /** One order, as `QueueManager.submit` answers it, through the group commit. */
   async submitOne(input: RoutedSubmitInput): Promise<RoutedSubmission> {
     const result = await this.submit([input]);

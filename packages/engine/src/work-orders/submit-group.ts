@@ -23,8 +23,14 @@ export type MemberOutcome = { keyTaken: false; orders: SubmittedOrder[] } | { ke
 export interface SubmitGroupOptions {
   /** Orders one group writes at most; a larger request is written on its own. @defaultValue 1000 */
   maxOrders?: number;
-  /** Groups written at the same time, each on its own connection. @defaultValue 4 */
+  /** Groups written at the same time, each on its own connection. @defaultValue 2 */
   concurrency?: number;
+  /**
+   * How long the first request of a group waits for others before an idle writer starts it (it
+   * never waits when maxOrders are queued; requests queued while a group is written go at once).
+   * @defaultValue 2
+   */
+  lingerMs?: number;
 }
 
 interface Entry {
@@ -34,9 +40,9 @@ interface Entry {
 }
 
 /**
- * Group commit for submissions. Requests that arrive while earlier groups are being written form
- * the next group (natural batching: an idle system writes a request at once, a busy one writes
- * many per statement): one INSERT statement and one commit for all their orders and keys, one
+ * Group commit for submissions. Requests that arrive within a short linger, or while earlier
+ * groups are being written, form the next group: one INSERT statement and one commit for all
+ * their orders and keys, one
  * waiting-count per queue for backpressure and one addBulk per queue. Each request keeps its own
  * outcome: one over the queue limit gets BACKPRESSURE alone, one whose idempotency key is taken
  * writes nothing, and a row Postgres refuses (a data error) is found by writing the members one by
@@ -44,7 +50,10 @@ interface Entry {
  */
 export class SubmitGroup {
   private queue: Entry[] = [];
+  private queuedOrders = 0;
   private writers = 0;
+  private lingering: NodeJS.Timeout | null = null;
+  private writing = 0;
   /** What was written since start: statements (groups), requests and orders in them. */
   readonly stats = { groups: 0, requests: 0, orders: 0 };
 
@@ -57,21 +66,42 @@ export class SubmitGroup {
   push(member: GroupMember): Promise<MemberOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ member, resolve, reject });
-      if (this.writers < (this.options.concurrency ?? 4)) {
-        this.writers += 1;
-        // Requests handled in the same turn of the event loop join the first group.
-        setImmediate(() => void this.drain());
-      }
+      this.queuedOrders += member.prepared.length;
+      this.schedule();
     });
   }
 
+  /** Starts a writer when one is free: after the linger, or at once when a full group waits. */
+  private schedule(): void {
+    if (this.writers >= (this.options.concurrency ?? 2)) return;
+    const full = this.queuedOrders >= (this.options.maxOrders ?? 1000);
+    if (!full && this.lingering) return;
+    if (this.lingering) clearTimeout(this.lingering);
+    const start = () => {
+      this.lingering = null;
+      if (this.queue.length === 0 || this.writers >= (this.options.concurrency ?? 2)) return;
+      this.writers += 1;
+      void this.drain();
+    };
+    if (full) start();
+    else this.lingering = setTimeout(start, this.options.lingerMs ?? 2);
+  }
+
+  /** Requests waiting for a group, and requests in groups being written now. */
+  load(): { waiting: number; writing: number } {
+    return { waiting: this.queue.length, writing: this.writing };
+  }
+
   private async drain(): Promise<void> {
+    // Requests queued while a group is being written go next, without lingering: they waited.
     while (this.queue.length > 0) {
       const group = this.take();
+      this.writing += group.length;
       // A bug must not leave requests waiting forever (settled ones ignore a second answer).
       await this.writeGroup(group).catch((error: unknown) => {
         for (const entry of group) entry.reject(error);
       });
+      this.writing -= group.length;
     }
     this.writers -= 1;
   }
@@ -96,6 +126,7 @@ export class SubmitGroup {
       }
     }
     this.queue = rest;
+    this.queuedOrders -= orders;
     return group;
   }
 

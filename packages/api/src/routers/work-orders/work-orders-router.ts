@@ -19,12 +19,15 @@ import {
 } from "./work-order-schemas.ts";
 
 export const workOrdersRouter = createTRPCRouter({
-  /** Routed by the live config (switch, percent, shadow); the route is returned and recorded. */
+  /**
+   * Routed by the live config (switch, percent, shadow); the route is returned and recorded.
+   * Through the group commit shared with the producer API (/api/v1): concurrent submits share a write.
+   */
   submit: submitOrdersProcedure
     .input(ZSubmitWorkOrderRequest)
     .output(ZRoutedSubmission)
     .mutation(({ ctx, input }) =>
-      ctx.services.queueManager.submit({
+      ctx.services.queueManager.producer.submitOne({
         kind: input.kind,
         payload: input.payload,
         ...(input.priority === undefined ? {} : { priority: input.priority }),
