@@ -55,6 +55,7 @@ export {
   systemStats,
   systemStatsWindow,
 } from "./shadow/system-stats.ts";
+export * from "./system/index.ts";
 export { type CancelDeps, type CancelResult, cancelWorkOrder } from "./work-orders/cancel.ts";
 export { type ProducerSubmission, ProducerSubmitter } from "./work-orders/producer-submit.ts";
 export { type SubmitRequest, type SubmittedOrder, WorkOrderSubmitter } from "./work-orders/submit.ts";

@@ -1,42 +1,28 @@
+import { readQueueDepthsNow, readWorkerLiveness } from "@qmc/engine";
 import { z } from "zod";
 import { ZWorker } from "../../schemas/model-schemas.ts";
 import { createTRPCRouter, viewerProcedure } from "../../trpc.ts";
 
-const ZJobCounts = z.record(z.string(), z.number().int());
-const ZQueueDepths = z.object({
+const ZCount = z.number().int();
+const ZJobCounts = z.record(z.string(), ZCount);
+export const ZQueueDepths = z.object({
+  /** BullMQ jobs per state (waiting, prioritized, delayed, active) in each system's queue. */
   jobs: z.object({ LEGACY: ZJobCounts, NEW: ZJobCounts }),
+  /** Primary orders not finished yet, per open state; finished ones are counted by comparison.stats. */
   orders: z.object({
-    NEW: z.record(z.string(), z.number().int()),
-    LEGACY: z.record(z.string(), z.number().int()),
+    NEW: z.object({ PENDING: ZCount, PREPARING: ZCount, RUNNING: ZCount, WAITING_RETRY: ZCount }),
+    LEGACY: z.object({ queued: ZCount, building: ZCount, running: ZCount }),
   }),
 });
 
 export const systemRouter = createTRPCRouter({
-  /** Every worker that reported, with liveness and capacity (Health page). */
-  workers: viewerProcedure.output(z.array(ZWorker)).query(async ({ ctx }) => {
-    const rows = await ctx.services.prisma.workerHeartbeat.findMany({
-      orderBy: { lastSeenAt: "desc" },
-      take: 200,
-    });
-    const staleBefore = Date.now() - ctx.services.workerStaleAfterMs;
-    return rows.map((w) => ({ ...w, alive: w.stoppedAt === null && w.lastSeenAt.getTime() > staleBefore }));
-  }),
+  /** Every worker that reported, with liveness and capacity (Overview and Health pages). */
+  workers: viewerProcedure
+    .output(z.array(ZWorker))
+    .query(({ ctx }) =>
+      readWorkerLiveness(ctx.services.prisma, { staleAfterMs: ctx.services.workerStaleAfterMs }),
+    ),
 
-  /** Jobs per state in each system's queue, and orders per state in Postgres. */
-  queueDepths: viewerProcedure.output(ZQueueDepths).query(async ({ ctx }) => {
-    const { queues, prisma } = ctx.services;
-    const [legacyJobs, newJobs, newStates, legacyStatuses] = await Promise.all([
-      queues.legacy.getJobCounts("waiting", "prioritized", "delayed", "active"),
-      queues.newSystem.getJobCounts("waiting", "prioritized", "delayed", "active"),
-      prisma.workOrder.groupBy({ by: ["state"], where: { role: "PRIMARY" }, _count: true }),
-      prisma.legacyWorkOrder.groupBy({ by: ["status"], where: { migratedAt: null }, _count: true }),
-    ]);
-    return {
-      jobs: { LEGACY: legacyJobs, NEW: newJobs },
-      orders: {
-        NEW: Object.fromEntries(newStates.map((s) => [s.state, s._count])),
-        LEGACY: Object.fromEntries(legacyStatuses.map((s) => [s.status, s._count])),
-      },
-    };
-  }),
+  /** What waits and runs now: jobs in each system's queue, open orders in Postgres (polled every 1.5 s). */
+  queueDepths: viewerProcedure.output(ZQueueDepths).query(({ ctx }) => readQueueDepthsNow(ctx.services)),
 });
