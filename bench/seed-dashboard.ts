@@ -7,8 +7,9 @@
 // 1,000,000 orders over 30 days, routed by the config history of lib/dashboard-db.ts (legacy, new,
 // shadow copies while shadow mode was on), 5,000,000 state transitions of the new system's orders,
 // an attempt per order, shadow comparisons, an audit event per submission, per-minute rollups of 3
-// streams from 3 sources (web + 2 workers) for every minute of the 30 days, queue-depth samples
-// every 15 s, per-minute samples of 4 workers, their heartbeats, gate decisions and the thresholds.
+// streams from 3 sources (web + 2 workers) for every minute of the 30 days, the last 2 hours' orders
+// (and a legacy backlog) still open, queue-depth samples every 15 s, per-minute samples of 4
+// workers, their heartbeats, gate decisions, the thresholds and a migration run in progress.
 import { createPrismaClient, dropDatabase, ensureDatabase, type PrismaClient } from "@qmc/db";
 import { applyMigrations } from "@qmc/db/migrations";
 import { BENCH_CONFIG_HISTORY, BENCH_DASHBOARD_DB, benchDashboardUrl } from "./lib/dashboard-db.ts";
@@ -17,11 +18,18 @@ const ORDERS = 1_000_000;
 const TRANSITIONS = 5_000_000;
 const DAYS = 30;
 const DAY_MS = 86_400_000;
+/** How far back orders are still open (see "open WorkOrder" below). */
+const OPEN_MS = 2 * 3_600_000;
 
 const url = benchDashboardUrl();
 const now = Date.now();
 const end = new Date(now - (now % 60_000));
 const start = new Date(end.getTime() - DAYS * DAY_MS);
+/** When the config history switched every order to the new system (legacy's backlog stops growing). */
+const fullRollout = new Date(
+  start.getTime() +
+    (BENCH_CONFIG_HISTORY.find((c) => c.useNewQueueSystem && c.percent === 100)?.day ?? 0) * DAY_MS,
+);
 const ts = (d: Date) => `'${d.toISOString()}'::timestamp(3)`;
 
 async function step(prisma: PrismaClient, label: string, sql: string): Promise<void> {
@@ -113,6 +121,31 @@ async function seed(prisma: PrismaClient): Promise<void> {
             CASE WHEN failed THEN 'EXIT_NONZERO' END, at, at + (retries + 1) * duration_ms * interval '1 ms',
             at + interval '20 ms', at + (retries + 1) * duration_ms * interval '1 ms'
      FROM bench_order WHERE sys <> 'LEGACY'`,
+  );
+  // Not everything has finished: the new system's orders of the last 2 hours are still open (a
+  // backlog of ~2,800 waiting, running and retrying), and legacy orders submitted in the 2 hours
+  // before the full rollout still sit queued (what the in-flight migration would move). Open-state
+  // reads (queue depths, retirement check, migration plan) must find them without scanning the rest.
+  await step(
+    prisma,
+    "open WorkOrder (last 2 h)",
+    `UPDATE "WorkOrder"
+     SET "state" = (CASE WHEN n < 6 THEN 'PENDING' WHEN n = 6 THEN 'PREPARING' WHEN n = 7 THEN 'RUNNING'
+                         ELSE 'WAITING_RETRY' END)::"WorkOrderState",
+         "nextRetryAt" = CASE WHEN n >= 8 THEN ${ts(end)} + interval '1 minute' END,
+         "startedAt" = CASE WHEN n IN (6, 7) THEN "startedAt" END,
+         "finishedAt" = NULL, "exitCode" = NULL, "outputDigest" = NULL, "errorClass" = NULL
+     FROM (SELECT "id" AS open_id, abs(hashtext("id")) % 10 AS n FROM "WorkOrder"
+           WHERE "role" = 'PRIMARY' AND "createdAt" >= ${ts(new Date(end.getTime() - OPEN_MS))}) o
+     WHERE "id" = o.open_id`,
+  );
+  await step(
+    prisma,
+    "open LegacyWorkOrder (queued)",
+    `UPDATE "LegacyWorkOrder"
+     SET "status" = 'queued', "startedAt" = NULL, "finishedAt" = NULL, "workerId" = NULL, "exitCode" = NULL,
+         "outputDigest" = NULL
+     WHERE "submittedAt" >= ${ts(new Date(fullRollout.getTime() - OPEN_MS))} AND "submittedAt" < ${ts(fullRollout)}`,
   );
   await step(
     prisma,
@@ -255,6 +288,20 @@ async function seed(prisma: PrismaClient): Promise<void> {
             ('P99_LATENCY_RATIO', 2, 'ALERT', 300, 100, NULL, 'system', now()),
             ('QUEUE_DEPTH_GROWTH', 10, 'ALERT', 300, 2, NULL, 'system', now()),
             ('MEMORY_USAGE', 0.9, 'REDUCE_CONCURRENCY', 300, 1, 0.8, 'system', now())`,
+  );
+  // The Migration page follows a run (migration.status, every second): a dry run, then the real
+  // run moving the legacy backlog, held by worker-0.
+  await step(
+    prisma,
+    "MigrationRun (dry run + running)",
+    `INSERT INTO "MigrationRun" ("id", "type", "status", "dryRun", "filter", "plan", "total", "processed", "moved",
+       "actor", "reason", "createdAt", "startedAt", "finishedAt", "updatedAt", "activeLock", "ownerWorkerId", "ownerToken")
+     VALUES (gen_random_uuid(), 'IN_FLIGHT_MIGRATION', 'COMPLETED', true, '{}', '{}', 1385, 0, 0,
+             'operator@example.com', 'dry run before moving the legacy backlog', ${ts(end)} - interval '10 minutes',
+             ${ts(end)} - interval '10 minutes', ${ts(end)} - interval '10 minutes', ${ts(end)}, NULL, NULL, NULL),
+            (gen_random_uuid(), 'IN_FLIGHT_MIGRATION', 'RUNNING', false, '{}', '{}', 1385, 400, 400,
+             'operator@example.com', 'move the legacy backlog', ${ts(end)} - interval '5 minutes',
+             ${ts(end)} - interval '5 minutes', NULL, ${ts(end)}, 'IN_FLIGHT_MIGRATION', 'worker-0', 'bench')`,
   );
   await step(prisma, "drop scratch tables", "DROP TABLE bench_order, bench_minute");
   await step(prisma, "drop histogram function", "DROP FUNCTION bench_hist(int, int)");
