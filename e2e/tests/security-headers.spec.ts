@@ -53,7 +53,7 @@ test("the console renders and runs its scripts under a strict nonce CSP, with no
   expect(csp.get("form-action")).toBe("'self'");
   expect(csp.get("frame-ancestors")).toBe("'none'");
 
-  await expect(page.getByRole("heading", { name: "Queue Migration Console" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Sign in", level: 1 })).toBeVisible();
   await expect(page.getByTestId("status-postgres")).toHaveText("up");
   // Next's own scripts ran (they carry the nonce): its client runtime announced itself.
   await expect

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { SystemStatusBox } from "~/components/system-status-box";
 import { safeNextPath } from "~/lib/safe-next-path";
 import { signedInUser } from "~/server/signed-in-user";
+import { readSystemStatus } from "~/server/system-status";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -23,13 +25,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   return (
     <main className="narrow sign-in">
       <h1>Sign in</h1>
-      <p>Queue Migration Console: steer the move from the legacy queue to the new queue system.</p>
+      <p>
+        Queue Migration Console: moves background work orders from the legacy queue to the new queue system
+        without an outage, in four phases, with a rollback one action away.
+      </p>
       {notice && (
         <p className="notice" role="status">
           {notice}
         </p>
       )}
       <SignInForm next={next} />
+      <h2>System status</h2>
+      <SystemStatusBox status={await readSystemStatus()} />
     </main>
   );
 }
