@@ -63,3 +63,8 @@ export type { SubmitGroupOptions } from "./work-orders/submit-group.ts";
 export type { ReplayedOrder, SubmitIdempotency } from "./work-orders/submit-idempotency.ts";
 export { applyTransition } from "./work-orders/transition-batcher.ts";
 export type { TransitionRequest } from "./work-orders/transition-writer.ts";
+export {
+  findWorkOrders,
+  type OrderListRequest,
+  readWorkOrderDetail,
+} from "./work-orders/work-order-reads.ts";

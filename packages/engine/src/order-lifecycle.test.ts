@@ -149,4 +149,13 @@ describe("200 orders per system reach their expected terminal states", () => {
     expect((error as Error).message).toMatch(/COMPLETED/);
     await expect(cancel(h, randomUUID())).rejects.toMatchObject({ code: "WORK_ORDER_NOT_FOUND" });
   });
+
+  it("cancelling a legacy order is refused: legacy cannot cancel, the order finishes there", async () => {
+    const error = await cancel(h, "legacy-ok-1").catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "INVALID_TRANSITION",
+      details: { system: "LEGACY", validEvents: [] },
+    });
+    expect((error as Error).message).toMatch(/legacy system, which cannot cancel orders/);
+  });
 });

@@ -56,3 +56,15 @@ export async function requireCursorRow(
     issues: [{ path: "cursor", message }],
   });
 }
+
+/**
+ * Lists that page from a cursor row (Prisma's `cursor`) answer an empty page when that row does
+ * not exist; the domain read reports that (`unknownCursor`), and the procedure refuses the
+ * cursor with this error: it was never this list's.
+ */
+export function unknownCursor(kind: CursorKind, cursor: string | undefined): DomainError {
+  const message = cursorSentence(kind, cursor);
+  return new DomainError("INVALID_INPUT", `Invalid input: cursor: ${message}.`, {
+    issues: [{ path: "cursor", message }],
+  });
+}

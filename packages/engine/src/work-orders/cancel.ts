@@ -25,7 +25,7 @@ export type CancelResult =
  * Cancels a new-system order. Waiting orders (PENDING, WAITING_RETRY) are cancelled here with a
  * guarded transition; in-flight ones (PREPARING, RUNNING) get `cancelRequestedAt` and a signal
  * on the cancel channel, and the worker running them kills the sandbox. Terminal orders refuse
- * with INVALID_TRANSITION naming their state.
+ * with INVALID_TRANSITION naming their state, and so do legacy orders (legacy cannot cancel).
  */
 export async function cancelWorkOrder(
   deps: CancelDeps,
@@ -34,11 +34,7 @@ export async function cancelWorkOrder(
 ): Promise<CancelResult> {
   for (let tries = 0; tries < 3; tries++) {
     const order = await deps.prisma.workOrder.findUnique({ where: { id: workOrderId } });
-    if (!order) {
-      throw new DomainError("WORK_ORDER_NOT_FOUND", `Work order ${workOrderId} does not exist.`, {
-        workOrderId,
-      });
-    }
+    if (!order) throw await notCancellableHere(deps.prisma, workOrderId);
     planTransition(order.state, "CANCEL"); // throws a typed error for terminal states
     try {
       if (order.state === "PENDING" || order.state === "WAITING_RETRY") {
@@ -70,6 +66,24 @@ export async function cancelWorkOrder(
       workOrderId,
     },
   );
+}
+
+/** An order the new system does not have: legacy's (which cannot cancel), or nobody's. */
+async function notCancellableHere(prisma: PrismaClient, workOrderId: string): Promise<DomainError> {
+  const legacy = await prisma.legacyWorkOrder.findUnique({
+    where: { id: workOrderId },
+    select: { id: true },
+  });
+  if (legacy) {
+    return new DomainError(
+      "INVALID_TRANSITION",
+      `Work order ${workOrderId} runs in the legacy system, which cannot cancel orders; it will finish there.`,
+      { workOrderId, system: "LEGACY", validEvents: [] },
+    );
+  }
+  return new DomainError("WORK_ORDER_NOT_FOUND", `Work order ${workOrderId} does not exist.`, {
+    workOrderId,
+  });
 }
 
 async function requestRunningCancel(
