@@ -41,24 +41,6 @@ export function pageCursor(kind: CursorKind) {
 
 /**
  * Lists that page from a cursor row (Prisma's `cursor`) answer an empty page when that row does
- * not exist. An empty page after a cursor is checked once more: if the row is not there, the
- * cursor was never this list's.
- */
-export async function requireCursorRow(
-  kind: CursorKind,
-  cursor: string | undefined,
-  rowsFound: number,
-  rowExists: (cursor: string) => Promise<unknown>,
-): Promise<void> {
-  if (cursor === undefined || rowsFound > 0 || (await rowExists(cursor))) return;
-  const message = cursorSentence(kind, cursor);
-  throw new DomainError("INVALID_INPUT", `Invalid input: cursor: ${message}.`, {
-    issues: [{ path: "cursor", message }],
-  });
-}
-
-/**
- * Lists that page from a cursor row (Prisma's `cursor`) answer an empty page when that row does
  * not exist; the domain read reports that (`unknownCursor`), and the procedure refuses the
  * cursor with this error: it was never this list's.
  */

@@ -1,5 +1,6 @@
 export { type Acknowledger, acknowledgeDecision, resumeRollout } from "./acknowledge.ts";
 export type { DecisionInputs, GuardEvaluation } from "./decision-inputs.ts";
+export { type DecisionFilter, findGateDecisions, readGateDecision } from "./decision-reads.ts";
 export { UNRESOLVED } from "./gate-decisions.ts";
 export { GuardEvaluator, type GuardTickReport } from "./guard-evaluator.ts";
 export { guardKeys } from "./guard-keys.ts";

@@ -1,16 +1,15 @@
-import { DomainError } from "@qmc/core";
-import type { Prisma } from "@qmc/db";
 import {
   acknowledgeDecision,
+  findGateDecisions,
   type LastEvaluation,
+  readGateDecision,
   readLastEvaluation,
   readThresholdSettings,
   type ThresholdChange,
   updateThresholdSetting,
 } from "@qmc/engine";
 import type { z } from "zod";
-import { requireCursorRow } from "../../schemas/page-cursor.ts";
-import type { ApiServices } from "../../services.ts";
+import { unknownCursor } from "../../schemas/page-cursor.ts";
 import {
   actorOf,
   adminProcedure,
@@ -29,25 +28,6 @@ import {
   ZThresholdTable,
   ZUpdateThresholdRequest,
 } from "./guard-schemas.ts";
-
-const DECISION_FIELDS = {
-  id: true,
-  at: true,
-  metric: true,
-  subject: true,
-  value: true,
-  limit: true,
-  windowSeconds: true,
-  sampleSize: true,
-  action: true,
-  explanation: true,
-  status: true,
-  acknowledgedBy: true,
-  acknowledgedAt: true,
-  acknowledgedReason: true,
-  resolvedAt: true,
-  resolution: true,
-} as const;
 
 /** The live values: the latest evaluation, stale when no guard evaluated for three intervals. */
 function tableOf(settings: Awaited<ReturnType<typeof readThresholdSettings>>, last: LastEvaluation | null) {
@@ -72,10 +52,6 @@ function changeOf(input: z.infer<typeof ZUpdateThresholdRequest>): ThresholdChan
     ...("restoreBelow" in input ? { restoreBelow: restoreBelow ?? undefined } : {}),
     ...("holdSeconds" in input ? { holdSeconds: holdSeconds ?? undefined } : {}),
   };
-}
-
-function services(ctx: { services: ApiServices }) {
-  return { prisma: ctx.services.prisma, liveConfig: ctx.services.liveConfig };
 }
 
 export const guardRouter = createTRPCRouter({
@@ -104,35 +80,16 @@ export const guardRouter = createTRPCRouter({
     .input(ZAlertsRequest)
     .output(ZAlertsPage)
     .query(async ({ ctx, input }) => {
-      const where: Prisma.GateDecisionWhereInput = {
-        ...(input.status ? { status: { in: input.status } } : {}),
-        ...(input.metric ? { metric: input.metric } : {}),
-        ...(input.subject ? { subject: input.subject } : {}),
-      };
-      const rows = await ctx.services.prisma.gateDecision.findMany({
-        where,
-        select: DECISION_FIELDS,
-        orderBy: [{ at: "desc" }, { id: "desc" }],
-        take: input.limit + 1,
-        ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-      });
-      await requireCursorRow("gateDecision", input.cursor, rows.length, (id) =>
-        ctx.services.prisma.gateDecision.findUnique({ where: { id }, select: { id: true } }),
-      );
-      const items = rows.slice(0, input.limit);
-      return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+      const page = await findGateDecisions(ctx.services.prisma, input);
+      if (page.unknownCursor) throw unknownCursor("gateDecision", input.cursor);
+      return page;
     }),
 
   /** One decision with everything it was decided on: values, window, sample, threshold, action. */
   decision: viewerProcedure
     .input(ZDecisionId)
     .output(ZGateDecisionDetail)
-    .query(async ({ ctx, input }) => {
-      const row = await ctx.services.prisma.gateDecision.findUnique({ where: { id: input.id } });
-      if (!row)
-        throw new DomainError("GATE_DECISION_NOT_FOUND", `No health decision has the id ${input.id}.`);
-      return { ...row, inputs: row.inputs as Record<string, unknown> };
-    }),
+    .query(({ ctx, input }) => readGateDecision(ctx.services.prisma, input.id)),
 
   /**
    * An operator acknowledges an open decision with a reason. Acknowledging a pause lifts it (the
@@ -142,6 +99,6 @@ export const guardRouter = createTRPCRouter({
     .input(ZAcknowledgeRequest)
     .output(ZGateDecision)
     .mutation(({ ctx, input }) =>
-      acknowledgeDecision(services(ctx), input.id, { ...actorOf(ctx.user), reason: input.reason }),
+      acknowledgeDecision(ctx.services, input.id, { ...actorOf(ctx.user), reason: input.reason }),
     ),
 });
