@@ -1,3 +1,4 @@
+export { type AuditEventFilter, findAuditEvents } from "./audit/audit-trail.ts";
 export {
   type ChangeContext,
   changeConfig,

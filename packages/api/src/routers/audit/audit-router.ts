@@ -1,9 +1,14 @@
-import { planBulkResubmit, resubmitFromAudit, resumeBulkResubmit, startBulkResubmit } from "@qmc/engine";
+import {
+  findAuditEvents,
+  planBulkResubmit,
+  resubmitFromAudit,
+  resumeBulkResubmit,
+  startBulkResubmit,
+} from "@qmc/engine";
 import { z } from "zod";
 import { int64Id } from "../../schemas/input-schemas.ts";
 import { ZAuditEvent } from "../../schemas/model-schemas.ts";
 import { pageCursor } from "../../schemas/page-cursor.ts";
-import type { ApiServices } from "../../services.ts";
 import { actorOf, createTRPCRouter, ordersWriteProcedure, viewerProcedure, ZReason } from "../../trpc.ts";
 import { ZBackgroundRun, ZRunId, ZRunStarted } from "../migration/run-schemas.ts";
 import { auditEventFor } from "./redact-salt.ts";
@@ -26,10 +31,6 @@ export const ZResubmitFilter = z.object({
   to: z.date().optional(),
 });
 
-function bulkDeps({ services }: { services: ApiServices }) {
-  return { prisma: services.prisma, queues: services.queues, logger: services.logger };
-}
-
 export const auditRouter = createTRPCRouter({
   /** Newest first; `cursor` is the last id of the previous page. Salts are shown to admins only. */
   find: viewerProcedure
@@ -41,23 +42,8 @@ export const auditRouter = createTRPCRouter({
     )
     .output(z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
-      const rows = await ctx.services.prisma.auditEvent.findMany({
-        where: {
-          ...(input.subjectId ? { subjectId: input.subjectId } : {}),
-          ...(input.actor ? { actor: input.actor } : {}),
-          ...(input.action ? { action: input.action } : {}),
-          ...(input.from || input.to
-            ? { at: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lt: input.to } : {}) } }
-            : {}),
-          ...(input.cursor ? { id: { lt: BigInt(input.cursor) } } : {}),
-        },
-        orderBy: { id: "desc" },
-        take: input.limit + 1,
-      });
-      const items = rows
-        .slice(0, input.limit)
-        .map((r) => auditEventFor(ctx.user, { ...r, id: String(r.id) }));
-      return { items, nextCursor: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
+      const page = await findAuditEvents(ctx.services.prisma, input);
+      return { ...page, items: page.items.map((event) => auditEventFor(ctx.user, event)) };
     }),
 
   /** One order again, from its audit event; the same key never makes a second order. */
@@ -117,7 +103,7 @@ export const auditRouter = createTRPCRouter({
     )
     .output(ZRunStarted)
     .mutation(async ({ ctx, input }) => {
-      const run = await startBulkResubmit(bulkDeps(ctx), {
+      const run = await startBulkResubmit(ctx.services, {
         filter: input.filter,
         upToId: BigInt(input.upToId),
         reason: input.reason,
@@ -131,5 +117,5 @@ export const auditRouter = createTRPCRouter({
   resumeBulkResubmit: ordersWriteProcedure
     .input(ZRunId)
     .output(ZBackgroundRun)
-    .mutation(({ ctx, input }) => resumeBulkResubmit(bulkDeps(ctx), input.runId, actorOf(ctx.user))),
+    .mutation(({ ctx, input }) => resumeBulkResubmit(ctx.services, input.runId, actorOf(ctx.user))),
 });
