@@ -49,7 +49,12 @@ export {
   type SandboxRunResult,
   SubprocessSandbox,
 } from "./sandbox/index.ts";
-export { type ConsistencyRate, ShadowComparator, shadowConsistency } from "./shadow/shadow-comparator.ts";
+export {
+  type ConsistencyRate,
+  latestShadowMismatches,
+  ShadowComparator,
+  shadowConsistency,
+} from "./shadow/shadow-comparator.ts";
 export {
   type SystemStats,
   type SystemStatsWindow,

@@ -129,3 +129,12 @@ export async function shadowConsistency(
   const compared = groups.reduce((sum, g) => sum + g._count, 0);
   return { compared, matched, rate: compared ? matched / compared : null };
 }
+
+/** The latest shadow runs that disagreed with legacy, newest first, with the fields that differ. */
+export function latestShadowMismatches(prisma: PrismaClient, limit: number) {
+  return prisma.shadowComparison.findMany({
+    where: { outcome: "MISMATCH" },
+    orderBy: { comparedAt: "desc" },
+    take: limit,
+  });
+}

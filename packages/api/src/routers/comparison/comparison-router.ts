@@ -1,4 +1,4 @@
-import { shadowConsistency, systemStatsWindow } from "@qmc/engine";
+import { latestShadowMismatches, shadowConsistency, systemStatsWindow } from "@qmc/engine";
 import { z } from "zod";
 import { ZShadowComparison } from "../../schemas/model-schemas.ts";
 import { createTRPCRouter, viewerProcedure } from "../../trpc.ts";
@@ -52,11 +52,5 @@ export const comparisonRouter = createTRPCRouter({
   mismatches: viewerProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
     .output(z.array(ZShadowComparison))
-    .query(({ ctx, input }) =>
-      ctx.services.prisma.shadowComparison.findMany({
-        where: { outcome: "MISMATCH" },
-        orderBy: { comparedAt: "desc" },
-        take: input.limit,
-      }),
-    ),
+    .query(({ ctx, input }) => latestShadowMismatches(ctx.services.prisma, input.limit)),
 });
