@@ -42,6 +42,7 @@ export {
   unretireLegacy,
 } from "./retirement/legacy-retirement.ts";
 export { QueueManager, type RoutedSubmission, type RoutedSubmitInput } from "./routing/queue-manager.ts";
+export { previewRollout, type RolloutPreviewRequest } from "./routing/rollout-preview.ts";
 export * from "./runs/index.ts";
 export {
   type SandboxProvider,

@@ -1,5 +1,5 @@
-import { planConfigChange, previewRouteChange, type QueueConfigChange, toRoutingConfig } from "@qmc/core";
-import { configHistory, type QueueConfigVersion, resumeRollout, rollBack } from "@qmc/engine";
+import type { QueueConfigChange } from "@qmc/core";
+import { configHistory, previewRollout, type QueueConfigVersion, resumeRollout, rollBack } from "@qmc/engine";
 import { z } from "zod";
 import { type AuthUser, maySeeSalt } from "../../auth/index.ts";
 import { ZOptionalFlag } from "../../schemas/input-schemas.ts";
@@ -95,11 +95,7 @@ export const rolloutRouter = createTRPCRouter({
     .input(z.object({ reason: ZReason }))
     .output(ZQueueConfigView)
     .mutation(async ({ ctx, input }) => {
-      const { prisma, liveConfig } = ctx.services;
-      const next = await resumeRollout(
-        { prisma, liveConfig },
-        { ...actorOf(ctx.user), reason: input.reason },
-      );
+      const next = await resumeRollout(ctx.services, { ...actorOf(ctx.user), reason: input.reason });
       return view(next, ctx.user);
     }),
 
@@ -112,36 +108,7 @@ export const rolloutRouter = createTRPCRouter({
   preview: viewerProcedure
     .input(ZPreviewRequest)
     .output(ZRoutePreview)
-    .query(async ({ ctx, input }) => {
-      const current = ctx.services.liveConfig.current();
-      const proposed = planConfigChange(current, {
-        newQueueRolloutPercent: input.newQueueRolloutPercent,
-        ...(input.useNewQueueSystem === undefined ? {} : { useNewQueueSystem: input.useNewQueueSystem }),
-        paused: false, // a preview shows the effect, whatever gates say
-      });
-      const { prisma } = ctx.services;
-      const [fresh, legacy] = await Promise.all([
-        prisma.workOrder.findMany({
-          where: { role: "PRIMARY" },
-          orderBy: { createdAt: "desc" },
-          take: input.lastN,
-          select: { id: true, createdAt: true },
-        }),
-        prisma.legacyWorkOrder.findMany({
-          orderBy: { submittedAt: "desc" },
-          take: input.lastN,
-          select: { id: true, submittedAt: true },
-        }),
-      ]);
-      const recent = [
-        ...fresh.map((o) => ({ id: o.id, at: o.createdAt })),
-        ...legacy.map((o) => ({ id: o.id, at: o.submittedAt })),
-      ]
-        .sort((a, b) => b.at.getTime() - a.at.getTime())
-        .slice(0, input.lastN)
-        .map((o) => o.id);
-      return previewRouteChange(toRoutingConfig(current), toRoutingConfig(proposed), recent);
-    }),
+    .query(({ ctx, input }) => previewRollout(ctx.services, input)),
 
   history: viewerProcedure
     .input(z.object({ limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }))
