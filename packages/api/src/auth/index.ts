@@ -50,5 +50,6 @@ export {
   signIn,
   signOut,
 } from "./sessions.ts";
+export { ownsApiToken } from "./token-ownership.ts";
 export type { CreateUserInput, PublicUser } from "./users.ts";
 export { createUser, listUsers, setUserRole } from "./users.ts";

@@ -6,6 +6,7 @@ import {
   createApiToken,
   listApiTokens,
   MAX_PASSWORD_LENGTH,
+  ownsApiToken,
   revokeApiToken,
   sessionCookie,
   sessionIdOf,
@@ -174,9 +175,7 @@ export const authRouter = createTRPCRouter({
     .input(z.object({ id: z.string().uuid() }))
     .output(z.object({ revoked: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      const owned = await ctx.services.prisma.apiToken.findFirst({
-        where: { id: input.id, userId: ctx.user.id },
-      });
+      const owned = await ownsApiToken(ctx.services.prisma, input.id, ctx.user.id);
       if (!owned && ctx.user.role !== "ADMIN")
         throw new TRPCError({ code: "NOT_FOUND", message: "No such token of yours." });
       return { revoked: await revokeApiToken(ctx.services.prisma, input.id, actorOf(ctx.user)) };
