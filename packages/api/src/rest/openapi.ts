@@ -22,13 +22,20 @@ export const REST_ROUTES = {
 } as const;
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+
+/**
+ * A copy of `schema` listed under `components/schemas/<id>` (zod's own `.meta`): the handlers keep
+ * validating with the original, which stays unnamed.
+ */
+const named = <T extends z.ZodType>(id: string, schema: T): T => schema.meta({ id }) as T;
+const payloadName = (kind: string) => `${kind[0]?.toUpperCase()}${kind.slice(1)}Payload`;
 const retryAfter = {
   "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" as const } },
 };
 
 /** The error answers every submit endpoint may give, each with the codes behind it. */
-function errorResponses(registry: OpenAPIRegistry) {
-  const error = registry.register("Error", ZRestError);
+function errorResponses() {
+  const error = named("Error", ZRestError);
   const answer = (description: string, headers?: typeof retryAfter) => ({
     description,
     ...json(error),
@@ -52,6 +59,33 @@ function errorResponses(registry: OpenAPIRegistry) {
   };
 }
 
+/**
+ * The order schema as documented: the handlers' own (ZOrderSubmission), with each kind's payload
+ * schema from the task catalog — the one the submit path checks the payload against — tied to it.
+ */
+function documentedOrder() {
+  const [first, ...rest] = TASK_KINDS.map((kind) =>
+    ZOrderSubmission.extend({
+      kind: z.literal(kind),
+      payload: named(payloadName(kind), TASK_CATALOG[kind].payloadSchema),
+    }),
+  );
+  if (!first) throw new Error("the task catalog is empty");
+  return z.discriminatedUnion("kind", [first, ...rest]);
+}
+
+/** The batch body as documented: ZBatchSubmission, its orders as {@link documentedOrder}. */
+function documentedBatch(order: z.ZodType) {
+  const { orders } = ZBatchSubmission.shape;
+  return ZBatchSubmission.extend({
+    orders: z
+      .array(order)
+      .min(1)
+      .max(MAX_BATCH_ORDERS)
+      .describe(orders.description ?? ""),
+  });
+}
+
 function buildDocument() {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent("securitySchemes", "bearerAuth", {
@@ -59,14 +93,11 @@ function buildDocument() {
     scheme: "bearer",
     description: "An API token (qmc_…) with the orders:submit scope, created on the console's Users page",
   });
-  for (const kind of TASK_KINDS) {
-    registry.register(`${kind[0]?.toUpperCase()}${kind.slice(1)}Payload`, TASK_CATALOG[kind].payloadSchema);
-  }
-  const order = registry.register("OrderSubmission", ZOrderSubmission);
-  const submitted = registry.register("SubmittedOrder", ZSubmittedOrder);
+  const order = named("OrderSubmission", documentedOrder());
+  const submitted = named("SubmittedOrder", ZSubmittedOrder);
   const headers = z.object({ "Idempotency-Key": ZIdempotencyKey.optional() });
   const security = [{ [bearer.name]: [] }];
-  const errors = errorResponses(registry);
+  const errors = errorResponses();
   const replayed = {
     "Idempotent-Replayed": {
       description: "true when this answers a repeat of an earlier request with the same key and body",
@@ -78,7 +109,7 @@ function buildDocument() {
     ...REST_ROUTES.submit,
     operationId: "submitWorkOrder",
     summary: "Submit one work order",
-    description: `Routed by the live rollout (switch, percent, shadow mode). The payload is checked against its kind's schema (${TASK_KINDS.map((k) => `${k[0]?.toUpperCase()}${k.slice(1)}Payload`).join(", ")}). Body at most ${MAX_REQUEST_BYTES} bytes.`,
+    description: `Routed by the live rollout (switch, percent, shadow mode). The payload is checked against its kind's schema (${TASK_KINDS.map(payloadName).join(", ")}). Body at most ${MAX_REQUEST_BYTES} bytes.`,
     security,
     request: { headers, body: { required: true, ...json(order) } },
     responses: { 201: { description: "Submitted", headers: replayed, ...json(submitted) }, ...errors },
@@ -91,7 +122,7 @@ function buildDocument() {
     security,
     request: {
       headers,
-      body: { required: true, ...json(registry.register("BatchSubmission", ZBatchSubmission)) },
+      body: { required: true, ...json(named("BatchSubmission", documentedBatch(order))) },
     },
     responses: {
       201: { description: "All submitted, in request order", headers: replayed, ...json(ZBatchSubmitted) },
