@@ -15,8 +15,9 @@ export function at(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** "3 d 4 h", "2 h 5 min", "12 min" */
+/** "3 d 4 h", "2 h 5 min", "12 min", "40 s" (a stretch still in its first minute) */
 export function duration(ms: number): string {
+  if (ms < 59_500) return `${Math.max(0, Math.round(ms / 1000))} s`;
   const minutes = Math.max(0, Math.round(ms / 60_000));
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);

@@ -39,7 +39,7 @@ export function SystemComparisonCard({ window }: { window: TimeWindowKey }) {
                     p50 / p99
                   </th>
                   <th scope="col" className="num">
-                    Throughput (finished/min)
+                    Throughput
                   </th>
                 </tr>
               </thead>
@@ -60,6 +60,9 @@ export function SystemComparisonCard({ window }: { window: TimeWindowKey }) {
                 ))}
               </tbody>
             </table>
+            <p className="muted">
+              Throughput: finished orders (completed or failed) per minute; cancellations are not counted.
+            </p>
             <ThroughputNote from={stats.throughputFrom} />
             <p>
               Shadow consistency:{" "}
