@@ -287,13 +287,11 @@ describe("the phase walk, 1 → 4", () => {
   });
 
   it("back at 50 % with a healthy new system, the level holds", async () => {
-    await h
-      .client(h.web, operator)
-      .rollout.set.mutate({
-        useNewQueueSystem: true,
-        newQueueRolloutPercent: 50,
-        reason: "fixed, back to 50 %",
-      });
+    await h.client(h.web, operator).rollout.set.mutate({
+      useNewQueueSystem: true,
+      newQueueRolloutPercent: 50,
+      reason: "fixed, back to 50 %",
+    });
     await dateLatestVersion(6);
     await traffic("phase-3-50-again", hour(6), {
       NEW: { submitted: 1000, completed: 995, failed: 5, latencyMs: 250 },
