@@ -52,10 +52,6 @@ export const DASHBOARD_READS: DashboardRead[] = [
   read("health.timeSeries", "health.timeSeries 6h", (c) => c.health.timeSeries({ window: "6h" })),
   read("health.timeSeries", "health.timeSeries 24h", (c) => c.health.timeSeries({ window: "24h" })),
   read("health.timeSeries", "health.timeSeries 7d", (c) => c.health.timeSeries({ window: "7d" })),
-  // Not called by the console any more (the API's own readers): kept for comparison with earlier runs.
-  read("health.overview", "health.overview 1h", (c) => c.health.overview({ window: "1h" })),
-  read("health.overview", "health.overview 24h", (c) => c.health.overview({ window: "24h" })),
-  read("health.workers", "", (c) => c.health.workers()),
   // Health.
   read(null, "guard window (readRollupWindow 5 min)", (_, p) =>
     readRollupWindow(p, ago(5 * MINUTE).from, new Date()),

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiHarness, createApiHarness, errorOf } from "./testing/api-harness.ts";
 
 /**
- * health.timeSeries, health.overview, health.workers and comparison.stats over the real HTTP API,
- * on rollups, depth samples, worker samples and gate decisions as the worker writes them — and
- * none of them reads an order, attempt or transition row.
+ * health.timeSeries and comparison.stats over the real HTTP API, on rollups, depth samples and
+ * gate decisions as the worker writes them — and none of them, nor health.phase, reads an order,
+ * attempt or transition row.
  */
 let h: ApiHarness;
 let viewer: string;
@@ -72,43 +72,6 @@ beforeAll(async () => {
       inputs: {},
       explanation: "Error rate of the new system is 2 %: pause the rollout.",
     },
-  });
-  const beat = {
-    host: "host",
-    pid: 1,
-    startedAt: new Date(now - 3_600_000),
-    systems: ["NEW"],
-    memoryPressure: "none",
-  };
-  await prisma.workerHeartbeat.createMany({
-    data: [
-      {
-        ...beat,
-        workerId: "alive",
-        lastSeenAt: new Date(now - 1_000),
-        slotsTotal: 8,
-        slotsInUse: 3,
-        concurrencyLimit: 8,
-        memoryUsedRatio: 0.5,
-      },
-      {
-        ...beat,
-        workerId: "gone",
-        lastSeenAt: new Date(now - 600_000),
-        slotsTotal: 4,
-        slotsInUse: 4,
-        concurrencyLimit: 4,
-        memoryUsedRatio: 0.7,
-      },
-    ],
-  });
-  const sample = { memoryUsedRatio: 0.5, slotsTotal: 8, slotsInUse: 3, concurrencyLimit: 8 };
-  await prisma.workerSample.createMany({
-    data: [
-      { ...sample, workerId: "alive", minute: new Date(m20) },
-      { ...sample, workerId: "alive", minute: new Date(m10), memoryUsedRatio: 0.6 },
-      { ...sample, workerId: "alive", minute: new Date(m10 - 2 * 3_600_000) }, // older than an hour
-    ],
   });
 });
 afterAll(() => h.close());
@@ -200,45 +163,6 @@ describe("health.timeSeries", () => {
   });
 });
 
-describe("health.overview and health.workers", () => {
-  it("sums up routing, the phase, each system, alerts and workers", async () => {
-    const overview = await h.client(h.web, viewer).health.overview.query({ window: "1h" });
-    expect(overview.routing).toMatchObject({
-      version: 2,
-      useNewQueueSystem: true,
-      percent: 10,
-      reason: "canary",
-    });
-    expect(overview.phase).toMatchObject({ phase: 3, name: "Gradual rollout" });
-    expect(overview.systems.find((s) => s.stream === "NEW")).toMatchObject({
-      submitted: 210,
-      finished: 210,
-      failed: 4,
-      queueDepth: { waiting: 12, delayed: 0, active: 4, at: new Date(m10 + 35_000) },
-    });
-    expect(overview.systems.find((s) => s.stream === "LEGACY")).toMatchObject({
-      finished: 100,
-      failed: 1,
-      errorRate: 0.01,
-    });
-    expect(overview.alerts).toEqual({ open: 1, acknowledged: 0 });
-    expect(overview.workers).toEqual({ alive: 1, total: 2, slotsInUse: 3, slotsTotal: 8 });
-  });
-
-  it("lists every worker with liveness and its last hour of samples", async () => {
-    const workers = await h.client(h.web, viewer).health.workers.query();
-    expect(workers.map((w) => [w.workerId, w.alive])).toEqual([
-      ["alive", true],
-      ["gone", false],
-    ]);
-    expect(workers[0]?.samples.map((s) => [s.minute.getTime(), s.memoryUsedRatio])).toEqual([
-      [m20, 0.5],
-      [m10, 0.6],
-    ]);
-    expect(workers[1]?.samples).toEqual([]);
-  });
-});
-
 describe("comparison.stats on rollups", () => {
   it("keeps its shape: per system finished, failed, error rate, p50/p99 and throughput", async () => {
     const from = new Date(m20);
@@ -311,15 +235,13 @@ describe("no dashboard read scans orders, attempts or transitions", () => {
     }
   }
 
-  it("health.phase, timeSeries, overview, workers and comparison.stats read no raw row", async () => {
+  it("health.phase, timeSeries and comparison.stats read no raw row", async () => {
     const api = h.client(h.web, viewer);
     const before = await settledRawReads();
     for (let i = 0; i < 3; i++) {
       await api.health.phase.query();
       await api.health.timeSeries.query({ window: "24h" });
       await api.health.timeSeries.query({ window: "7d" });
-      await api.health.overview.query({ window: "24h" });
-      await api.health.workers.query();
       await api.comparison.stats.query({ from: new Date(now - 7 * 86_400_000), to: new Date() });
     }
     expect(await settledRawReads()).toBe(before);

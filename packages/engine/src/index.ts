@@ -19,7 +19,6 @@ export { ResourceMonitor, type ResourceSnapshot } from "./new-system/resource-mo
 export { QueueEngine, type QueueEngineOptions } from "./queue-engine.ts";
 export {
   jobIdForAttempt,
-  queueNameFor,
   SystemQueues,
   type WorkOrderJobData,
 } from "./queues/system-queues.ts";

@@ -9,8 +9,6 @@ export const TIME_WINDOWS = [
 
 export type TimeWindowKey = (typeof TIME_WINDOWS)[number]["key"];
 
-export const DEFAULT_WINDOW: TimeWindowKey = "15m";
-
 export function timeWindow(key: string | null | undefined) {
   return TIME_WINDOWS.find((w) => w.key === key) ?? TIME_WINDOWS[0];
 }

@@ -32,10 +32,9 @@ export {
   sessionCookie,
 } from "./request-auth.ts";
 export type { Role } from "./roles.ts";
-export { hasRole, isRole, ROLES } from "./roles.ts";
+export { hasRole, ROLES } from "./roles.ts";
 export type { ScopeDefinition, TokenScope } from "./scopes.ts";
 export {
-  isTokenScope,
   PRODUCER_SCOPE,
   scopesGrantableBy,
   TOKEN_SCOPE_NAMES,

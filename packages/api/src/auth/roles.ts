@@ -12,8 +12,3 @@ export type Role = (typeof ROLES)[number];
 export function hasRole(user: { role: Role }, required: Role): boolean {
   return ROLES.indexOf(user.role) >= ROLES.indexOf(required);
 }
-
-/** Type guard for role strings coming from outside (forms, env, query strings). */
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
-}

@@ -46,10 +46,6 @@ export const TOKEN_SCOPE_NAMES = Object.keys(TOKEN_SCOPES) as [TokenScope, ...To
 /** The scope the console suggests for a process that only submits work orders. */
 export const PRODUCER_SCOPE: TokenScope = "orders:submit";
 
-export function isTokenScope(value: unknown): value is TokenScope {
-  return typeof value === "string" && Object.hasOwn(TOKEN_SCOPES, value);
-}
-
 /** The scopes a person of `role` may put on a token: every scope whose role they hold. */
 export function scopesGrantableBy(role: Role): TokenScope[] {
   return TOKEN_SCOPE_NAMES.filter((scope) => hasRole({ role }, TOKEN_SCOPES[scope].minRole));

@@ -55,11 +55,6 @@ export class GuardLease {
     this.held = false;
     await this.redis.eval(RELEASE, 1, this.key, this.token);
   }
-
-  /** Forgets the lease without touching Redis: what losing the connection amounts to. */
-  forget(): void {
-    this.held = false;
-  }
 }
 
 /** The worker id of the current holder, or null when nobody holds the lease. */

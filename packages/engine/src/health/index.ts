@@ -1,11 +1,4 @@
 export type { ConfigChangeAnnotation, GateDecisionAnnotation } from "./annotations.ts";
-export {
-  OVERVIEW_WINDOWS,
-  type Overview,
-  type OverviewWindow,
-  readOverview,
-  type SystemSummary,
-} from "./overview.ts";
 export { readConfigHistory, readPhaseReport } from "./phase-reader.ts";
 export { RollupHourCache, type RollupHourCacheOptions, rollupHours } from "./rollup-hour-cache.ts";
 export {
@@ -28,4 +21,3 @@ export {
   pruneWorkerHeartbeats,
   type WorkerPruneOptions,
 } from "./worker-pruning.ts";
-export { readWorkers, type WorkerHealth, type WorkerMinute } from "./workers.ts";

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@qmc/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readWorkerLiveness } from "../system/system-reads.ts";
 import { pruneWorkerHeartbeats } from "./worker-pruning.ts";
-import { readWorkers } from "./workers.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -39,7 +39,7 @@ describe("pruning worker rows", () => {
       ],
     });
     expect(await pruneWorkerHeartbeats(db.prisma, now)).toBe(2);
-    const left = await readWorkers(db.prisma, { staleAfterMs: 15_000, now });
+    const left = await readWorkerLiveness(db.prisma, { staleAfterMs: 15_000, now });
     expect(left.map((w) => [w.workerId, w.alive]).sort()).toEqual([
       ["alive", true],
       ["silent-a-while", false],

@@ -12,10 +12,6 @@ export interface RunJobData {
   runId: string;
 }
 
-export function queueNameFor(system: QueueSystem): string {
-  return system === "LEGACY" ? QUEUE_NAMES.legacy : QUEUE_NAMES.newSystem;
-}
-
 /**
  * The BullMQ job id of an order's attempt: the order id for the first one, so a repeated
  * enqueue of the same order is a no-op; a suffix for retries, which are new jobs.

@@ -1,14 +1,6 @@
-import { readOverview, readPhaseReport, readTimeSeries, readWorkers } from "@qmc/engine";
-import { z } from "zod";
+import { readPhaseReport, readTimeSeries } from "@qmc/engine";
 import { createTRPCRouter, viewerProcedure } from "../../trpc.ts";
-import {
-  ZOverview,
-  ZOverviewRequest,
-  ZPhaseReport,
-  ZTimeSeries,
-  ZTimeSeriesRequest,
-  ZWorkerHealth,
-} from "./health-schemas.ts";
+import { ZPhaseReport, ZTimeSeries, ZTimeSeriesRequest } from "./health-schemas.ts";
 
 /**
  * Health and migration-progress reads for the Overview, Comparison and Health pages. Every one
@@ -24,20 +16,4 @@ export const healthRouter = createTRPCRouter({
     .input(ZTimeSeriesRequest)
     .output(ZTimeSeries)
     .query(({ ctx, input }) => readTimeSeries(ctx.services.prisma, input)),
-
-  /** Every worker that reported, alive or not, with its last hour of per-minute samples. */
-  workers: viewerProcedure
-    .output(z.array(ZWorkerHealth))
-    .query(({ ctx }) => readWorkers(ctx.services.prisma, { staleAfterMs: ctx.services.workerStaleAfterMs })),
-
-  /** The Overview page in one call: routing now, phase, numbers per system, alerts, workers. */
-  overview: viewerProcedure
-    .input(ZOverviewRequest)
-    .output(ZOverview)
-    .query(({ ctx, input }) =>
-      readOverview(ctx.services.prisma, {
-        window: input.window,
-        staleAfterMs: ctx.services.workerStaleAfterMs,
-      }),
-    ),
 });

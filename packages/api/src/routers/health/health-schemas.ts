@@ -1,6 +1,5 @@
-import { OVERVIEW_WINDOWS, TIME_SERIES_WINDOWS } from "@qmc/engine";
+import { TIME_SERIES_WINDOWS } from "@qmc/engine";
 import { z } from "zod";
-import { ZWorker } from "../../schemas/model-schemas.ts";
 
 const date = z.date();
 const ZStream = z.enum(["LEGACY", "NEW", "SHADOW"]);
@@ -106,69 +105,5 @@ export const ZTimeSeries = z.object({
   annotations: z.object({
     configChanges: z.array(ZConfigChangeAnnotation),
     gateDecisions: z.array(ZGateDecisionAnnotation),
-  }),
-});
-
-// ─── workers ────────────────────────────────────────────────────────────────
-
-export const ZWorkerHealth = ZWorker.extend({
-  samples: z.array(
-    z.object({
-      minute: date,
-      memoryUsedRatio: z.number(),
-      slotsTotal: z.number().int(),
-      slotsInUse: z.number().int(),
-      concurrencyLimit: z.number().int(),
-    }),
-  ),
-});
-
-// ─── overview ───────────────────────────────────────────────────────────────
-
-export const ZOverviewRequest = z
-  .object({
-    window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [keyof typeof OVERVIEW_WINDOWS]).default("1h"),
-  })
-  .default({ window: "1h" });
-
-export const ZOverview = z.object({
-  window: z.object({ name: z.string(), from: date, to: date }),
-  routing: z
-    .object({
-      version: z.number().int(),
-      useNewQueueSystem: z.boolean(),
-      shadowMode: z.boolean(),
-      percent: z.number(),
-      paused: z.boolean(),
-      pausedReason: z.string().nullable(),
-      legacyRetired: z.boolean(),
-      changedAt: date,
-      changedBy: z.string(),
-      reason: z.string(),
-    })
-    .nullable(),
-  phase: z.object({ phase: ZPhaseNumber, name: z.string(), since: date, summary: z.string() }),
-  systems: z.array(
-    z.object({
-      stream: ZStream,
-      submitted: z.number(),
-      finished: z.number(),
-      failed: z.number(),
-      errorRate: nullableNumber,
-      p50LatencyMs: nullableNumber,
-      p99LatencyMs: nullableNumber,
-      throughputPerMinute: z.number(),
-      queueDepth: z
-        .object({ waiting: z.number(), delayed: z.number(), active: z.number(), at: date })
-        .nullable(),
-    }),
-  ),
-  shadow: z.object({ compared: z.number().int(), matched: z.number().int(), rate: nullableNumber }),
-  alerts: z.object({ open: z.number().int(), acknowledged: z.number().int() }),
-  workers: z.object({
-    alive: z.number().int(),
-    total: z.number().int(),
-    slotsInUse: z.number().int(),
-    slotsTotal: z.number().int(),
   }),
 });
