@@ -64,15 +64,11 @@ async function main(): Promise<void> {
       {
         name: "web",
         command: process.execPath,
-        args: [
-          path.join(root, "node_modules/next/dist/bin/next"),
-          "start",
-          "--hostname",
-          host,
-          "--port",
-          port,
-        ],
+        // The console and /api/trpc through Next, the producer API (/api/v1) straight from the
+        // socket: one port, one process (apps/web/src/server/serve.ts).
+        args: ["--import", "tsx", "src/server/serve.ts", "--hostname", host, "--port", port],
         cwd: path.join(root, "apps/web"),
+        env: { ...process.env, NODE_ENV: "production" },
       },
     ],
     {
