@@ -293,8 +293,8 @@ async function seed(prisma: PrismaClient): Promise<void> {
   // run moving the legacy backlog, held by worker-0.
   await step(
     prisma,
-    "MigrationRun (dry run + running)",
-    `INSERT INTO "MigrationRun" ("id", "type", "status", "dryRun", "filter", "plan", "total", "processed", "moved",
+    "BackgroundRun (dry run + running)",
+    `INSERT INTO "BackgroundRun" ("id", "type", "status", "dryRun", "filter", "plan", "total", "processed", "moved",
        "actor", "reason", "createdAt", "startedAt", "finishedAt", "updatedAt", "activeLock", "ownerWorkerId", "ownerToken")
      VALUES (gen_random_uuid(), 'IN_FLIGHT_MIGRATION', 'COMPLETED', true, '{}', '{}', 1385, 0, 0,
              'operator@example.com', 'dry run before moving the legacy backlog', ${ts(end)} - interval '10 minutes',

@@ -129,7 +129,7 @@ export const DASHBOARD_READS: DashboardRead[] = [
 export async function seededIds(prisma: PrismaClient): Promise<SeededIds> {
   const [decision, run] = await Promise.all([
     prisma.gateDecision.findFirst({ orderBy: { at: "desc" }, select: { id: true } }),
-    prisma.migrationRun.findFirst({ where: { status: "RUNNING" }, select: { id: true } }),
+    prisma.backgroundRun.findFirst({ where: { status: "RUNNING" }, select: { id: true } }),
   ]);
   if (!decision || !run)
     throw new Error(

@@ -10,11 +10,11 @@ export { checkPostgres, DatabaseUnavailableError, dropDatabase, ensureDatabase }
 export type {
   ApiToken,
   AuditEvent,
+  BackgroundRun,
   ExecutionAttempt,
   GateDecision,
   LegacyStatusChange,
   LegacyWorkOrder,
-  MigrationRun,
   QueueConfig,
   ShadowComparison,
   StateTransition,

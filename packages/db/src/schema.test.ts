@@ -249,8 +249,8 @@ describe("every model round-trips through the client", () => {
     ).toEqual(["LEGACY", "NEW"]);
   });
 
-  model("MigrationRun", async () => {
-    const run = await db.prisma.migrationRun.create({
+  model("BackgroundRun", async () => {
+    const run = await db.prisma.backgroundRun.create({
       data: {
         type: "IN_FLIGHT_MIGRATION",
         dryRun: true,

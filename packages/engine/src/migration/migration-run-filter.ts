@@ -5,7 +5,7 @@ import { z } from "zod";
 export const MAX_BATCH_SIZE = 1_000;
 
 /**
- * What a run works through, stored as `MigrationRun.filter` so a resume continues the same
+ * What a run works through, stored as `BackgroundRun.filter` so a resume continues the same
  * selection: queued legacy orders submitted up to the run's start. The bound keeps a run finite
  * (and `total` meaningful) while legacy keeps receiving orders; later ones are the next run's.
  */

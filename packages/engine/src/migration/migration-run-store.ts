@@ -1,4 +1,4 @@
-import type { MigrationRun, Prisma, PrismaClient } from "@qmc/db";
+import type { BackgroundRun, Prisma, PrismaClient } from "@qmc/db";
 import type { RunFilter } from "./migration-run-filter.ts";
 import { type InFlightMigrationPlan, planToJson } from "./plan-in-flight-migration.ts";
 
@@ -15,7 +15,7 @@ export interface NewDryRun {
  * are one instant, the plan's own: left to a column default, `createdAt` was read from another
  * clock a few milliseconds later, and the run appeared to finish before it was created.
  */
-export async function createDryRun(prisma: PrismaClient, run: NewDryRun): Promise<MigrationRun> {
+export async function createDryRun(prisma: PrismaClient, run: NewDryRun): Promise<BackgroundRun> {
   const now = run.plan.generatedAt;
   const data = {
     type: "IN_FLIGHT_MIGRATION",
@@ -29,15 +29,15 @@ export async function createDryRun(prisma: PrismaClient, run: NewDryRun): Promis
     createdAt: now,
     startedAt: now,
     finishedAt: now,
-  } satisfies Prisma.MigrationRunCreateInput;
+  } satisfies Prisma.BackgroundRunCreateInput;
   return prisma.$transaction(async (tx) => {
-    const created = await tx.migrationRun.create({ data });
+    const created = await tx.backgroundRun.create({ data });
     await tx.auditEvent.create({
       data: {
         at: now,
         actor: run.actor,
         action: "migration.dry_run",
-        subjectType: "MigrationRun",
+        subjectType: "BackgroundRun",
         subjectId: created.id,
         after: {
           status: created.status,

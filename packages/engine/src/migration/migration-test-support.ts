@@ -1,4 +1,4 @@
-import type { MigrationRun } from "@qmc/db";
+import type { BackgroundRun } from "@qmc/db";
 import { expect } from "vitest";
 import { QueueManager } from "../routing/queue-manager.ts";
 import { processRun } from "../runs/process-run.ts";
@@ -24,7 +24,7 @@ export function migrationFor(h: EngineHarness) {
     queues: h.queues,
     logger: h.resources.logger,
   });
-  const finish = async (run: MigrationRun): Promise<MigrationRun> => {
+  const finish = async (run: BackgroundRun): Promise<BackgroundRun> => {
     const deps = {
       prisma: h.db.prisma,
       queues: h.queues,

@@ -23,7 +23,7 @@ async function footprint() {
     orders: await p.workOrder.count(),
     transitions: await p.stateTransition.count(),
     audit: await p.auditEvent.count(),
-    runs: await p.migrationRun.count(),
+    runs: await p.backgroundRun.count(),
     migrated: await p.legacyWorkOrder.count({ where: { migratedAt: { not: null } } }),
   };
 }
@@ -85,7 +85,7 @@ describe("in-flight migration dry run", () => {
     // before it was created.
     for (let i = 0; i < 5; i++) {
       const { run, plan } = await migrationFor(h).dryRun({ ...OPERATOR, reason: `clock check ${i}` });
-      const stored = await h.db.prisma.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
+      const stored = await h.db.prisma.backgroundRun.findUniqueOrThrow({ where: { id: run.id } });
       expect({ created: stored.createdAt, started: stored.startedAt, finished: stored.finishedAt }).toEqual({
         created: plan.generatedAt,
         started: plan.generatedAt,

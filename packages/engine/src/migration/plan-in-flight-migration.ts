@@ -60,7 +60,7 @@ export async function planInFlightMigration(
   return { byStatus, toMove: byStatus.queued, sampleIds: sample.map((o) => o.id), generatedAt: asOf };
 }
 
-/** The plan as stored in `MigrationRun.plan` (JSON: the date as ISO text). */
+/** The plan as stored in `BackgroundRun.plan` (JSON: the date as ISO text). */
 export function planToJson(plan: InFlightMigrationPlan) {
   return { ...plan, generatedAt: plan.generatedAt.toISOString() };
 }

@@ -24,7 +24,7 @@ const codeOf = (promise: Promise<unknown>) =>
 const auditOf = async (runId: string) =>
   (
     await h.db.prisma.auditEvent.findMany({
-      where: { subjectType: "MigrationRun", subjectId: runId },
+      where: { subjectType: "BackgroundRun", subjectId: runId },
       orderBy: { id: "asc" },
     })
   ).map((e) => e.action);
@@ -80,7 +80,7 @@ describe("in-flight migration progress and resume", () => {
     const order = await queuedLegacyIds(h);
     const at = await h.db.prisma.legacyWorkOrder.findUniqueOrThrow({ where: { id: order[4] ?? "" } });
     // What a worker leaves behind when it dies after saving its batch up to the 5th order.
-    const crashed = await h.db.prisma.migrationRun.create({
+    const crashed = await h.db.prisma.backgroundRun.create({
       data: {
         type: "IN_FLIGHT_MIGRATION",
         status: "RUNNING",
@@ -115,11 +115,11 @@ describe("in-flight migration progress and resume", () => {
     const unknown = "00000000-0000-4000-8000-000000000000";
     expect(await codeOf(migration.getRun(unknown))).toBe("MIGRATION_RUN_NOT_FOUND");
     expect(await codeOf(migration.resume(unknown))).toBe("MIGRATION_RUN_NOT_FOUND");
-    const runs = await h.db.prisma.migrationRun.count();
+    const runs = await h.db.prisma.backgroundRun.count();
     for (const batchSize of [0, 1.5, 1001]) {
       await expect(migration.start({ ...OPERATOR, batchSize })).rejects.toThrow(RangeError);
     }
-    expect(await h.db.prisma.migrationRun.count()).toBe(runs);
+    expect(await h.db.prisma.backgroundRun.count()).toBe(runs);
     expect((await migration.listRuns()).map((r) => r.status)).toEqual([
       "COMPLETED",
       "COMPLETED",

@@ -88,7 +88,7 @@ describe("in-flight migration of queued legacy orders", () => {
 
   it("audits the run's start and finish with its counts", async () => {
     const events = await h.db.prisma.auditEvent.findMany({
-      where: { subjectType: "MigrationRun", subjectId: runId },
+      where: { subjectType: "BackgroundRun", subjectId: runId },
       orderBy: { id: "asc" },
     });
     expect(events.map((e) => e.action)).toEqual(["migration.start", "migration.finish"]);

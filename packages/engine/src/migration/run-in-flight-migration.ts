@@ -1,5 +1,5 @@
 import { assertReason } from "@qmc/core";
-import type { MigrationRun, PrismaClient } from "@qmc/db";
+import type { BackgroundRun, PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { SystemQueues } from "../queues/system-queues.ts";
 import { enqueueRun, ensureRunJob } from "../runs/run-queue.ts";
@@ -34,7 +34,7 @@ export interface StartRequest extends MigrationRequest {
 
 /** A dry run: the stored run (dryRun true, COMPLETED) and the plan it holds. */
 export interface DryRunResult {
-  run: MigrationRun;
+  run: BackgroundRun;
   plan: InFlightMigrationPlan;
 }
 
@@ -68,7 +68,7 @@ export class InFlightMigration {
    * @throws DomainError RUN_IN_PROGRESS when a migration is queued or running already
    * @throws RangeError for a batch size outside 1–1000
    */
-  async start(request: StartRequest): Promise<MigrationRun> {
+  async start(request: StartRequest): Promise<BackgroundRun> {
     const reason = checkedReason(request.reason);
     const batchSize = request.batchSize ?? 200;
     assertBatchSize(batchSize);
@@ -96,7 +96,7 @@ export class InFlightMigration {
    * @param by who resumes it, for the audit trail. @defaultValue the run's actor
    * @throws DomainError MIGRATION_RUN_NOT_FOUND; RUN_IN_PROGRESS when another migration is active
    */
-  async resume(runId: string, by?: { actor: string; actorUserId?: string }): Promise<MigrationRun> {
+  async resume(runId: string, by?: { actor: string; actorUserId?: string }): Promise<BackgroundRun> {
     const run = await findRun(this.deps.prisma, runId, "IN_FLIGHT_MIGRATION");
     const who = { actor: by?.actor ?? run.actor, reason: run.reason, ...by };
     const reopened = await reopenFailedRun(this.deps.prisma, run, who);
@@ -110,12 +110,12 @@ export class InFlightMigration {
    * A run with its progress (status, total, processed, moved, skipped, failed, cursor, error).
    * @throws DomainError MIGRATION_RUN_NOT_FOUND
    */
-  getRun(runId: string): Promise<MigrationRun> {
+  getRun(runId: string): Promise<BackgroundRun> {
     return findRun(this.deps.prisma, runId, "IN_FLIGHT_MIGRATION");
   }
 
   /** The latest runs, dry runs included, newest first. */
-  listRuns(take = 20): Promise<MigrationRun[]> {
+  listRuns(take = 20): Promise<BackgroundRun[]> {
     return listRuns(this.deps.prisma, { type: "IN_FLIGHT_MIGRATION", take });
   }
 }

@@ -17,11 +17,11 @@ export async function countOrdersLegacyTookFirst(prisma: PrismaClient, fence: Ru
   const rows = await prisma.$queryRaw<{ unreached: number }[]>`
     WITH before AS (
       SELECT GREATEST(total - processed, 0)::int AS unreached
-      FROM "MigrationRun"
+      FROM "BackgroundRun"
       WHERE id = ${fence.runId} AND "ownerToken" = ${fence.token} AND status = 'RUNNING'
       FOR UPDATE
     )
-    UPDATE "MigrationRun" r
+    UPDATE "BackgroundRun" r
     SET skipped = r.skipped + before.unreached,
         processed = GREATEST(r.total, r.processed),
         total = GREATEST(r.total, r.processed)

@@ -42,7 +42,7 @@ export function submissionsWhere(
   };
 }
 
-/** A bulk run's selection as stored in `MigrationRun.filter`, so a resumed run takes the same events. */
+/** A bulk run's selection as stored in `BackgroundRun.filter`, so a resumed run takes the same events. */
 export const StoredBulkFilterSchema = z.object({
   actor: z.string().optional(),
   kind: z.string().optional(),

@@ -1,5 +1,5 @@
 import { assertReason } from "@qmc/core";
-import type { MigrationRun, PrismaClient } from "@qmc/db";
+import type { BackgroundRun, PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { SystemQueues } from "../queues/system-queues.ts";
 import { enqueueRun, ensureRunJob } from "../runs/run-queue.ts";
@@ -64,7 +64,7 @@ export interface BulkResubmitRequest {
 export async function startBulkResubmit(
   deps: BulkResubmitDeps,
   input: BulkResubmitRequest,
-): Promise<MigrationRun> {
+): Promise<BackgroundRun> {
   assertReason(input.reason);
   const batchSize = input.batchSize ?? 100;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
@@ -99,7 +99,7 @@ export async function resumeBulkResubmit(
   deps: BulkResubmitDeps,
   runId: string,
   by: { actor: string; actorUserId?: string },
-): Promise<MigrationRun> {
+): Promise<BackgroundRun> {
   const run = await findRun(deps.prisma, runId, "BULK_RESUBMIT");
   const reopened = await reopenFailedRun(deps.prisma, run, { ...by, reason: run.reason });
   if (reopened.status === "QUEUED" || reopened.status === "RUNNING")

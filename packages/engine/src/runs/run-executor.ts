@@ -79,7 +79,7 @@ export class RunExecutor {
 
   /** Adds the missing jobs of active runs; returns how many it added. */
   async sweep(): Promise<number> {
-    const active = await this.deps.prisma.migrationRun.findMany({
+    const active = await this.deps.prisma.backgroundRun.findMany({
       where: { status: { in: [...ACTIVE_RUN_STATUSES] } },
       select: { id: true },
     });

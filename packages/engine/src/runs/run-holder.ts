@@ -1,4 +1,4 @@
-import type { MigrationRun, PrismaClient } from "@qmc/db";
+import type { BackgroundRun, PrismaClient } from "@qmc/db";
 import type { Redis } from "@qmc/transport";
 import type { Queue } from "bullmq";
 import type { RunJobData } from "../queues/system-queues.ts";
@@ -38,7 +38,7 @@ export interface RunHolderDeps {
  */
 export async function readRunHolder(
   deps: RunHolderDeps,
-  run: Pick<MigrationRun, "id" | "status" | "ownerWorkerId">,
+  run: Pick<BackgroundRun, "id" | "status" | "ownerWorkerId">,
   options: { staleAfterMs: number; now?: Date },
 ): Promise<RunHolder | null> {
   if (run.status !== "RUNNING" || !run.ownerWorkerId) return null;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { MigrationRun, Prisma, PrismaClient } from "@qmc/db";
+import type { BackgroundRun, Prisma, PrismaClient } from "@qmc/db";
 import { ENDING_ACTION, isActiveRun, RUN_AUDIT_PREFIX, type RunEnding } from "./run-status.ts";
 
-const SUBJECT = "MigrationRun";
-/** `MigrationRun.error` is shown in the console; a stack trace belongs in the logs. */
+const SUBJECT = "BackgroundRun";
+/** `BackgroundRun.error` is shown in the console; a stack trace belongs in the logs. */
 const MAX_ERROR_LENGTH = 2_000;
 
 /** The worker's hold on a run: every write it makes is guarded by this token. */
@@ -38,13 +38,13 @@ export async function claimRun(
   prisma: PrismaClient,
   runId: string,
   workerId: string,
-): Promise<MigrationRun | null> {
+): Promise<BackgroundRun | null> {
   for (;;) {
-    const run = await prisma.migrationRun.findUnique({ where: { id: runId } });
+    const run = await prisma.backgroundRun.findUnique({ where: { id: runId } });
     if (!run || !isActiveRun(run.status)) return null;
     const token = randomUUID();
     const claimed = await prisma.$transaction(async (tx) => {
-      const { count } = await tx.migrationRun.updateMany({
+      const { count } = await tx.backgroundRun.updateMany({
         where: { id: runId, status: run.status, ownerToken: run.ownerToken },
         data: {
           status: "RUNNING",
@@ -67,15 +67,15 @@ export async function claimRun(
           },
         });
       }
-      return tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+      return tx.backgroundRun.findUniqueOrThrow({ where: { id: runId } });
     });
     if (claimed) return claimed; // else someone moved it meanwhile: look again
   }
 }
 
 /** The run as it is now, if this worker still holds it. @throws RunOwnershipLost */
-export async function readOwnedRun(prisma: PrismaClient, fence: RunFence): Promise<MigrationRun> {
-  const run = await prisma.migrationRun.findUnique({ where: { id: fence.runId } });
+export async function readOwnedRun(prisma: PrismaClient, fence: RunFence): Promise<BackgroundRun> {
+  const run = await prisma.backgroundRun.findUnique({ where: { id: fence.runId } });
   if (run?.ownerToken !== fence.token || run.status !== "RUNNING") throw new RunOwnershipLost(fence.runId);
   return run;
 }
@@ -91,7 +91,7 @@ export async function saveProgress(
   delta: ProgressDelta,
   cursor: string,
 ): Promise<void> {
-  const { count } = await tx.migrationRun.updateMany({
+  const { count } = await tx.backgroundRun.updateMany({
     where: { id: fence.runId, ownerToken: fence.token, status: "RUNNING" },
     data: {
       processed: { increment: delta.processed },
@@ -114,15 +114,15 @@ export async function endOwnedRun(
   fence: RunFence,
   ending: RunEnding,
   error?: unknown,
-): Promise<MigrationRun> {
+): Promise<BackgroundRun> {
   const message = error === undefined ? null : errorText(error);
   return prisma.$transaction(async (tx) => {
-    const { count } = await tx.migrationRun.updateMany({
+    const { count } = await tx.backgroundRun.updateMany({
       where: { id: fence.runId, ownerToken: fence.token, status: "RUNNING" },
       data: { status: ending, error: message, finishedAt: new Date(), activeLock: null, ownerToken: null },
     });
     if (count !== 1) throw new RunOwnershipLost(fence.runId);
-    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: fence.runId } });
+    const run = await tx.backgroundRun.findUniqueOrThrow({ where: { id: fence.runId } });
     await tx.auditEvent.create({
       data: {
         actor: ending === "CANCELLED" ? (run.cancelRequestedBy ?? run.actor) : run.actor,
@@ -149,7 +149,7 @@ export async function endOwnedRun(
 
 /** A stopping worker gives the run back between batches: QUEUED again, for the next worker. */
 export async function handBackRun(prisma: PrismaClient, fence: RunFence): Promise<void> {
-  await prisma.migrationRun.updateMany({
+  await prisma.backgroundRun.updateMany({
     where: { id: fence.runId, ownerToken: fence.token, status: "RUNNING" },
     data: { status: "QUEUED", ownerToken: null, ownerWorkerId: null },
   });

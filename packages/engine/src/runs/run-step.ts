@@ -1,4 +1,4 @@
-import type { MigrationRun, PrismaClient } from "@qmc/db";
+import type { BackgroundRun, PrismaClient } from "@qmc/db";
 import type { Logger } from "@qmc/runtime";
 import type { SystemQueues } from "../queues/system-queues.ts";
 import type { QueueManager } from "../routing/queue-manager.ts";
@@ -23,4 +23,4 @@ export interface StepResult {
  * One batch of a run, from `run.cursor`: does the work and saves its counts and the next cursor
  * with `saveProgress(…, fence, …)`, so a resumed run starts right after the last saved batch.
  */
-export type RunStep = (run: MigrationRun, fence: RunFence) => Promise<StepResult>;
+export type RunStep = (run: BackgroundRun, fence: RunFence) => Promise<StepResult>;

@@ -1,8 +1,8 @@
 import { DomainError } from "@qmc/core";
-import { type BatchRunType, type MigrationRun, Prisma, type PrismaClient } from "@qmc/db";
+import { type BackgroundRun, type BackgroundRunType, Prisma, type PrismaClient } from "@qmc/db";
 import { A_RUN_LABEL, isActiveRun, RUN_AUDIT_PREFIX, RUN_LABEL } from "./run-status.ts";
 
-const SUBJECT = "MigrationRun";
+const SUBJECT = "BackgroundRun";
 
 /** Who acts on a run, and why: the audit trail's actor and reason. */
 export interface RunActor {
@@ -12,7 +12,7 @@ export interface RunActor {
 }
 
 export interface NewQueuedRun extends RunActor {
-  type: BatchRunType;
+  type: BackgroundRunType;
   filter: Prisma.InputJsonValue;
   plan: Prisma.InputJsonValue;
   total: number;
@@ -25,11 +25,11 @@ export interface NewQueuedRun extends RunActor {
  * transaction. The lock is a unique column, so of two concurrent starts exactly one commits.
  * @throws DomainError RUN_IN_PROGRESS naming the run that holds the lock
  */
-export async function insertQueuedRun(prisma: PrismaClient, run: NewQueuedRun): Promise<MigrationRun> {
+export async function insertQueuedRun(prisma: PrismaClient, run: NewQueuedRun): Promise<BackgroundRun> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await prisma.$transaction(async (tx) => {
-        const created = await tx.migrationRun.create({
+        const created = await tx.backgroundRun.create({
           data: {
             type: run.type,
             status: "QUEUED",
@@ -57,7 +57,7 @@ export async function insertQueuedRun(prisma: PrismaClient, run: NewQueuedRun): 
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const active = await prisma.migrationRun.findUnique({ where: { activeLock: run.type } });
+      const active = await prisma.backgroundRun.findUnique({ where: { activeLock: run.type } });
       if (active) throw runInProgress(active);
       if (attempt >= 2) throw error; // it ended meanwhile, again and again: give up
     }
@@ -66,11 +66,11 @@ export async function insertQueuedRun(prisma: PrismaClient, run: NewQueuedRun): 
 
 /** @throws DomainError MIGRATION_RUN_NOT_FOUND (also for a run of another type than asked) */
 export async function findRun(
-  prisma: Pick<PrismaClient, "migrationRun">,
+  prisma: Pick<PrismaClient, "backgroundRun">,
   runId: string,
-  type?: BatchRunType,
-): Promise<MigrationRun> {
-  const run = await prisma.migrationRun.findUnique({ where: { id: runId } });
+  type?: BackgroundRunType,
+): Promise<BackgroundRun> {
+  const run = await prisma.backgroundRun.findUnique({ where: { id: runId } });
   if (!run || (type && run.type !== type)) {
     const what = type ? RUN_LABEL[type] : "background";
     throw new DomainError("MIGRATION_RUN_NOT_FOUND", `No ${what} run has the id ${runId}.`, { runId });
@@ -79,8 +79,8 @@ export async function findRun(
 }
 
 /** The latest runs (dry runs included), newest first. */
-export function listRuns(prisma: PrismaClient, options: { type?: BatchRunType; take?: number } = {}) {
-  return prisma.migrationRun.findMany({
+export function listRuns(prisma: PrismaClient, options: { type?: BackgroundRunType; take?: number } = {}) {
+  return prisma.backgroundRun.findMany({
     where: options.type ? { type: options.type } : {},
     orderBy: { createdAt: "desc" },
     take: Math.max(1, Math.min(100, Math.floor(options.take ?? 20))),
@@ -97,13 +97,13 @@ export async function requestCancel(
   prisma: PrismaClient,
   runId: string,
   who: RunActor,
-  type?: BatchRunType,
-): Promise<MigrationRun> {
+  type?: BackgroundRunType,
+): Promise<BackgroundRun> {
   const found = await findRun(prisma, runId, type);
   const prefix = RUN_AUDIT_PREFIX[found.type];
   const now = new Date();
   const marks = { cancelRequestedAt: now, cancelRequestedBy: who.actor };
-  const audit = (action: string, run: MigrationRun) => ({
+  const audit = (action: string, run: BackgroundRun) => ({
     actor: who.actor,
     actorUserId: who.actorUserId ?? null,
     action: `${prefix}.${action}`,
@@ -114,19 +114,19 @@ export async function requestCancel(
     reason: who.reason,
   });
   return prisma.$transaction(async (tx) => {
-    const unclaimed = await tx.migrationRun.updateMany({
+    const unclaimed = await tx.backgroundRun.updateMany({
       where: { id: runId, status: "QUEUED" },
       data: { ...marks, status: "CANCELLED", activeLock: null, finishedAt: now },
     });
     const requested = unclaimed.count
       ? 0
       : (
-          await tx.migrationRun.updateMany({
+          await tx.backgroundRun.updateMany({
             where: { id: runId, status: "RUNNING", cancelRequestedAt: null },
             data: marks,
           })
         ).count;
-    const run = await tx.migrationRun.findUniqueOrThrow({ where: { id: runId } });
+    const run = await tx.backgroundRun.findUniqueOrThrow({ where: { id: runId } });
     if (unclaimed.count) await tx.auditEvent.create({ data: audit("cancel", run) });
     else if (requested) await tx.auditEvent.create({ data: audit("cancel_request", run) });
     else if (!isActiveRun(run.status)) throw runNotActive(run);
@@ -142,17 +142,17 @@ export async function requestCancel(
  */
 export async function reopenFailedRun(
   prisma: PrismaClient,
-  run: MigrationRun,
+  run: BackgroundRun,
   who: RunActor,
-): Promise<MigrationRun> {
+): Promise<BackgroundRun> {
   if (run.status !== "FAILED" || run.dryRun) return run;
   try {
     return await prisma.$transaction(async (tx) => {
-      const reopened = await tx.migrationRun.updateMany({
+      const reopened = await tx.backgroundRun.updateMany({
         where: { id: run.id, status: "FAILED" },
         data: { status: "QUEUED", activeLock: run.type, error: null, finishedAt: null, ownerToken: null },
       });
-      if (reopened.count !== 1) return tx.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
+      if (reopened.count !== 1) return tx.backgroundRun.findUniqueOrThrow({ where: { id: run.id } });
       await tx.auditEvent.create({
         data: {
           actor: who.actor,
@@ -165,16 +165,16 @@ export async function reopenFailedRun(
           reason: who.reason,
         },
       });
-      return tx.migrationRun.findUniqueOrThrow({ where: { id: run.id } });
+      return tx.backgroundRun.findUniqueOrThrow({ where: { id: run.id } });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const active = await prisma.migrationRun.findUnique({ where: { activeLock: run.type } });
+    const active = await prisma.backgroundRun.findUnique({ where: { activeLock: run.type } });
     throw active ? runInProgress(active) : error;
   }
 }
 
-function runInProgress(active: MigrationRun): DomainError {
+function runInProgress(active: BackgroundRun): DomainError {
   const state = active.status === "QUEUED" ? "waiting for a worker" : "running";
   return new DomainError(
     "RUN_IN_PROGRESS",
@@ -183,7 +183,7 @@ function runInProgress(active: MigrationRun): DomainError {
   );
 }
 
-function runNotActive(run: MigrationRun): DomainError {
+function runNotActive(run: BackgroundRun): DomainError {
   return new DomainError(
     "RUN_NOT_ACTIVE",
     `Run ${run.id} is ${run.status}, not queued or running: there is nothing to stop.`,
