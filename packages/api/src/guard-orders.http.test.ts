@@ -128,12 +128,12 @@ describe("the health guard on real orders", () => {
 
   it("new-system durations 3 × legacy raise the p99 alert, which blocks retirement", async () => {
     const legacy = Array.from({ length: 100 }, (_, i) => `legacy-p99-${i}`);
-    const fresh = Array.from({ length: 100 }, (_, i) => `new-p99-${i}`);
+    const newSystem = Array.from({ length: 100 }, (_, i) => `new-p99-${i}`);
     // Durations well above the per-order overhead (claim, finish, a loaded machine's scheduling),
     // which both systems share and which would otherwise pull the measured ratio toward 1.
     await Promise.all([
       runOrders(legacy, "LEGACY", { durationMs: 300 }),
-      runOrders(fresh, "NEW", { durationMs: 900 }),
+      runOrders(newSystem, "NEW", { durationMs: 900 }),
     ]);
     await expect
       .poll(() => h.engine.db.prisma.gateDecision.findMany({ where: { metric: "P99_LATENCY_RATIO" } }), {

@@ -81,10 +81,10 @@ describe("health.timeSeries", () => {
     const series = await h.client(h.web, viewer).health.timeSeries.query({ window: "1h" });
     expect(series.bucketSeconds).toBe(60);
     expect(series.series.map((s) => s.stream)).toEqual(["LEGACY", "NEW", "SHADOW"]);
-    const fresh = series.series.find((s) => s.stream === "NEW")?.points ?? [];
-    expect(fresh.length).toBeGreaterThanOrEqual(60);
-    expect(fresh.length).toBeLessThanOrEqual(61);
-    const point = fresh.find((p) => p.at.getTime() === m10);
+    const newSystem = series.series.find((s) => s.stream === "NEW")?.points ?? [];
+    expect(newSystem.length).toBeGreaterThanOrEqual(60);
+    expect(newSystem.length).toBeLessThanOrEqual(61);
+    const point = newSystem.find((p) => p.at.getTime() === m10);
     expect(point).toMatchObject({
       submitted: 200,
       completed: 196,
@@ -99,8 +99,8 @@ describe("health.timeSeries", () => {
     // Every order took 200 ms: the p99 lies in that histogram bucket, (197.8, 237.4] ms.
     expect(point?.p99LatencyMs).toBeGreaterThan(197);
     expect(point?.p99LatencyMs).toBeLessThanOrEqual(238);
-    expect(fresh.find((p) => p.at.getTime() === m20)).toMatchObject({ completed: 10, errorRate: 0 });
-    expect(fresh.filter((p) => p.submitted > 0)).toHaveLength(2);
+    expect(newSystem.find((p) => p.at.getTime() === m20)).toMatchObject({ completed: 10, errorRate: 0 });
+    expect(newSystem.filter((p) => p.submitted > 0)).toHaveLength(2);
     const shadow = series.series.find((s) => s.stream === "SHADOW")?.points ?? [];
     expect(shadow.every((p) => p.queueDepth === null && p.submitted === 0 && p.errorRate === null)).toBe(
       true,

@@ -27,12 +27,12 @@ async function submitEvent(payload: object = {}) {
 
 /** Every order re-submitted from `originalId`, in either system. */
 async function resubmittedFrom(originalId: string) {
-  const [fresh, legacy] = await Promise.all([
+  const [newSystem, legacy] = await Promise.all([
     h.engine.db.prisma.workOrder.findMany({ where: { resubmittedFromId: originalId } }),
     h.engine.db.prisma.legacyWorkOrder.findMany({ where: { resubmittedFromId: originalId } }),
   ]);
   return [
-    ...fresh.map((o) => ({ id: o.id, system: "NEW" })),
+    ...newSystem.map((o) => ({ id: o.id, system: "NEW" })),
     ...legacy.map((o) => ({ id: o.id, system: "LEGACY" })),
   ];
 }

@@ -82,7 +82,7 @@ const hhmm = (d: Date) => d.toISOString().slice(11, 16);
  * last earlier window that had it is the baseline, and the explanation says which and how old.
  */
 export function evaluateP99Ratio(setting: ThresholdSetting, stats: WindowStats): ThresholdEvaluation {
-  const fresh = stats.newSystem;
+  const newSystem = stats.newSystem;
   const here = stats.legacy;
   const baseline =
     here.finished < setting.minSample &&
@@ -91,9 +91,9 @@ export function evaluateP99Ratio(setting: ThresholdSetting, stats: WindowStats):
       ? stats.legacy.baseline
       : null;
   const legacy = baseline ? { finished: baseline.finished, p99LatencyMs: baseline.p99LatencyMs } : here;
-  const newP99 = fresh.p99LatencyMs;
+  const newP99 = newSystem.p99LatencyMs;
   const legacyP99 = legacy.p99LatencyMs;
-  const sampleSize = Math.min(fresh.finished, legacy.finished);
+  const sampleSize = Math.min(newSystem.finished, legacy.finished);
   // A legacy p99 of 0 is no baseline: any ratio against it would be infinite.
   const value = newP99 !== null && legacyP99 !== null && legacyP99 > 0 ? newP99 / legacyP99 : null;
   const base = { ...evaluationBase(setting, stats.windowSeconds), subject: NEW_SYSTEM_SUBJECT, value };
@@ -104,7 +104,7 @@ export function evaluateP99Ratio(setting: ThresholdSetting, stats: WindowStats):
         ? `legacy finished ${here.finished} orders (at least ${setting.minSample} are needed) and no earlier legacy window had enough`
         : value === null
           ? "a p99 latency is missing for one system (or the legacy p99 is 0), so there is no baseline"
-          : `${fresh.finished} orders finished on the new system and ${legacy.finished} on legacy; each needs at least ${setting.minSample}`;
+          : `${newSystem.finished} orders finished on the new system and ${legacy.finished} on legacy; each needs at least ${setting.minSample}`;
     const explanation = `Cannot compare p99 latencies over the last ${stats.windowSeconds} s: ${why}.`;
     return { ...base, ...sample, status: "insufficient-data", action: null, explanation };
   }

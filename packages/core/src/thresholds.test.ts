@@ -65,19 +65,19 @@ describe("ERROR_RATE (> 1 % pauses the rollout)", () => {
 
 describe("P99_LATENCY_RATIO (> 2 × legacy p99 alerts)", () => {
   const rule = setting("P99_LATENCY_RATIO");
-  const latencies = (fresh: number | null, legacy: number | null, finished = 200) =>
+  const latencies = (newP99: number | null, legacyP99: number | null, finished = 200) =>
     stats({
-      newSystem: { finished, failed: 0, p99LatencyMs: fresh },
-      legacy: { finished, p99LatencyMs: legacy },
+      newSystem: { finished, failed: 0, p99LatencyMs: newP99 },
+      legacy: { finished, p99LatencyMs: legacyP99 },
     });
 
   it.each([
     [1500, 1000, "ok", null],
     [2000, 1000, "ok", null],
     [2001, 1000, "breached", "ALERT"],
-  ])("new %i ms vs legacy %i ms → %s", (fresh, legacy, status, action) => {
-    const e = one(rule, latencies(fresh, legacy));
-    expect(e).toMatchObject({ status, action, value: fresh / legacy, limit: 2, sampleSize: 200 });
+  ])("new %i ms vs legacy %i ms → %s", (newP99, legacyP99, status, action) => {
+    const e = one(rule, latencies(newP99, legacyP99));
+    expect(e).toMatchObject({ status, action, value: newP99 / legacyP99, limit: 2, sampleSize: 200 });
   });
 
   it.each<[string, WindowStats]>([

@@ -72,7 +72,7 @@ function sum(counts: Record<string, number>, keys: readonly string[]): number {
  */
 export function depthsLine(depths: Depths, config: Config): string {
   const legacy = depths.orders.LEGACY;
-  const fresh = depths.orders.NEW;
+  const newSystem = depths.orders.NEW;
   const legacyPart = config.legacyRetired
     ? "legacy retired"
     : `legacy ${dotted([
@@ -80,9 +80,9 @@ export function depthsLine(depths: Depths, config: Config): string {
         `${formatCount(sum(legacy, ["building", "running"]))} running`,
       ])}`;
   const newPart = `new ${dotted([
-    `${formatCount(sum(fresh, ["PENDING"]))} waiting`,
-    `${formatCount(sum(fresh, ["PREPARING", "RUNNING"]))} running`,
-    `${formatCount(sum(fresh, ["WAITING_RETRY"]))} retrying`,
+    `${formatCount(sum(newSystem, ["PENDING"]))} waiting`,
+    `${formatCount(sum(newSystem, ["PREPARING", "RUNNING"]))} running`,
+    `${formatCount(sum(newSystem, ["WAITING_RETRY"]))} retrying`,
   ])}`;
   return `${legacyPart}   ${newPart}`;
 }

@@ -14,9 +14,9 @@ describe("the rollup accumulator", () => {
     acc.record("NEW", { type: "completed", runTimeMs: 120, endToEndMs: 1300 }, T0 + 5000);
     acc.record("LEGACY", { type: "failed", runTimeMs: 90, endToEndMs: 95 }, T0 + 61_000);
     const rows = acc.snapshot(T0 + 62_000);
-    const fresh = rows.find((r) => r.stream === "NEW");
-    expect(fresh?.minute).toEqual(new Date(T0));
-    expect(fresh?.counts).toEqual({
+    const newSystem = rows.find((r) => r.stream === "NEW");
+    expect(newSystem?.minute).toEqual(new Date(T0));
+    expect(newSystem?.counts).toEqual({
       submitted: 1,
       started: 2,
       completed: 1,
@@ -24,9 +24,9 @@ describe("the rollup accumulator", () => {
       retried: 1,
       cancelled: 0,
     });
-    expect(histogramCount(fresh?.queueWait ?? [])).toBe(2);
-    expect(histogramCount(fresh?.runTime ?? [])).toBe(2); // the retried attempt and the completed one
-    expect(histogramCount(fresh?.endToEnd ?? [])).toBe(1);
+    expect(histogramCount(newSystem?.queueWait ?? [])).toBe(2);
+    expect(histogramCount(newSystem?.runTime ?? [])).toBe(2); // the retried attempt and the completed one
+    expect(histogramCount(newSystem?.endToEnd ?? [])).toBe(1);
     const legacy = rows.find((r) => r.stream === "LEGACY");
     expect(legacy?.minute).toEqual(new Date(T0 + 60_000));
     expect(legacy?.counts.failed).toBe(1);

@@ -297,12 +297,14 @@ describe("phase 2: no regression in existing behavior", () => {
 });
 
 describe("phase 3: rollout percentage is respected", () => {
-  const at10 = (fresh: number, legacy: number) =>
+  const at10 = (newSystem: number, legacy: number) =>
     itemOf(
       evaluatePhase({
         now: now(2),
         history: history({ useNewQueueSystem: true, percent: 10 }),
-        measures: { [levelKey(10)]: measure({ NEW: { submitted: fresh }, LEGACY: { submitted: legacy } }) },
+        measures: {
+          [levelKey(10)]: measure({ NEW: { submitted: newSystem }, LEGACY: { submitted: legacy } }),
+        },
         comparisons: null,
       }),
       "rollout-percent-respected",
@@ -434,8 +436,8 @@ describe("phase 4", () => {
   });
 
   it("all functionality works without flags: the new system alone, within the error limit", () => {
-    const item = (fresh: Numbers) =>
-      itemOf(evaluate({ retired: measure({ NEW: fresh }) }), "works-without-flags");
+    const item = (newSystem: Numbers) =>
+      itemOf(evaluate({ retired: measure({ NEW: newSystem }) }), "works-without-flags");
     expect(item(healthy).status).toBe("pass");
     expect(item(healthy).evidence[0]).toBe(
       "The new system alone finished 1,000 orders since legacy was retired at 2026-11-01 08:00 UTC (2 h), error rate 1 % (10 failed), within the 1 % limit.",

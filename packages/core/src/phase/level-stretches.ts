@@ -9,7 +9,7 @@ export interface LevelStretch {
   percent: number;
   span: TimeSpan;
   judged: Judged;
-  fresh: StreamWindow;
+  newSystem: StreamWindow;
   legacy: StreamWindow;
 }
 
@@ -45,7 +45,7 @@ export function readLevels(ctx: VerificationContext): { levels: LevelReading[]; 
         percent: level.percent,
         span,
         judged,
-        fresh: streamOf(measure, "NEW"),
+        newSystem: streamOf(measure, "NEW"),
         legacy: streamOf(measure, "LEGACY"),
       });
     });

@@ -78,10 +78,10 @@ function measure(parts: Partial<Record<MetricStream, Numbers>>): WindowMeasure {
 
 /** `total` orders at `percent`, all finished and healthy. */
 function healthyAt(percent: number, total: number): WindowMeasure {
-  const fresh = Math.round((total * percent) / 100);
-  const legacy = total - fresh;
+  const newSystem = Math.round((total * percent) / 100);
+  const legacy = total - newSystem;
   return measure({
-    NEW: { submitted: fresh, completed: fresh, latencyMs: 120 },
+    NEW: { submitted: newSystem, completed: newSystem, latencyMs: 120 },
     LEGACY: { submitted: legacy, completed: legacy, latencyMs: 100 },
   });
 }

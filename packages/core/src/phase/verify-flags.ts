@@ -44,11 +44,11 @@ export function noBehaviorChange(ctx: VerificationContext): VerificationItem {
   const skip = unmeasured(judged, "The time before any flag", ctx.options.retentionDays);
   if (skip || judged.kind !== "measured") return item("no-behavior-change", title, "pending", [skip ?? ""]);
   const legacy = streamOf(judged.measure, "LEGACY").submitted;
-  const fresh = streamOf(judged.measure, "NEW").submitted;
+  const newSystem = streamOf(judged.measure, "NEW").submitted;
   const shadow = streamOf(judged.measure, "SHADOW").submitted;
-  if (fresh + shadow > 0) {
+  if (newSystem + shadow > 0) {
     return item("no-behavior-change", title, "fail", [
-      `${count(fresh + shadow)} orders went to the new system (${count(fresh)} new, ${count(shadow)} shadow) before any flag was on, ${judged.when}; legacy took ${count(legacy)}.`,
+      `${count(newSystem + shadow)} orders went to the new system (${count(newSystem)} new, ${count(shadow)} shadow) before any flag was on, ${judged.when}; legacy took ${count(legacy)}.`,
     ]);
   }
   if (legacy === 0) {
@@ -76,7 +76,7 @@ function judgeSwitchRun(ctx: VerificationContext, run: SwitchRun, key: string): 
     return ["pending", unmeasured(judged, "The switch's stretch on", ctx.options.retentionDays) ?? ""];
   }
   const legacy = streamOf(judged.measure, "LEGACY").submitted;
-  const fresh = streamOf(judged.measure, "NEW").submitted;
+  const newSystem = streamOf(judged.measure, "NEW").submitted;
   // After retirement the switch no longer routes anything: the run ended there, it did not go off.
   const until = run.open
     ? ""
@@ -89,10 +89,10 @@ function judgeSwitchRun(ctx: VerificationContext, run: SwitchRun, key: string): 
       `The switch went on at ${at(run.from)} at 0 %${until}: every order still goes to legacy (${count(legacy)} so far); the new system gets orders once the percent is above 0.`,
     ];
   }
-  if (fresh > 0) {
+  if (newSystem > 0) {
     return [
       "pass",
-      `${count(legacy)} orders in legacy and ${count(fresh)} in the new system since the switch went on at ${at(run.from)}${until}.`,
+      `${count(legacy)} orders in legacy and ${count(newSystem)} in the new system since the switch went on at ${at(run.from)}${until}.`,
     ];
   }
   if ((legacy * (run.minPositivePercent ?? 0)) / 100 >= EXPECTED_NEW_FOR_FAIL) {

@@ -32,16 +32,16 @@ export function worksWithoutFlags(ctx: VerificationContext): VerificationItem {
   const title = "All functionality works without flags";
   const window = retiredWindow(ctx);
   if (window.pending !== undefined) return item(id, title, "pending", [window.pending]);
-  const fresh = streamOf(window.judged.measure, "NEW");
+  const newSystem = streamOf(window.judged.measure, "NEW");
   const min = ctx.limits.errorMinSample;
-  if (fresh.finished < min || fresh.errorRate === null) {
+  if (newSystem.finished < min || newSystem.errorRate === null) {
     return item(id, title, "pending", [
-      `${count(fresh.finished)} orders finished in the new system ${window.since}; ${count(min)} are needed to judge it.`,
+      `${count(newSystem.finished)} orders finished in the new system ${window.since}; ${count(min)} are needed to judge it.`,
     ]);
   }
-  const ok = fresh.errorRate <= ctx.limits.errorRate;
+  const ok = newSystem.errorRate <= ctx.limits.errorRate;
   return item(id, title, ok ? "pass" : "fail", [
-    `The new system alone finished ${count(fresh.finished)} orders ${window.since}, error rate ${percent(fresh.errorRate)} (${count(fresh.failed)} failed), ${ok ? "within" : "above"} the ${percent(ctx.limits.errorRate)} limit.`,
+    `The new system alone finished ${count(newSystem.finished)} orders ${window.since}, error rate ${percent(newSystem.errorRate)} (${count(newSystem.failed)} failed), ${ok ? "within" : "above"} the ${percent(ctx.limits.errorRate)} limit.`,
   ]);
 }
 
@@ -52,14 +52,14 @@ export function noOrphanedCode(ctx: VerificationContext): VerificationItem {
   const window = retiredWindow(ctx);
   if (window.pending !== undefined) return item(id, title, "pending", [window.pending]);
   const legacy = streamOf(window.judged.measure, "LEGACY");
-  const fresh = streamOf(window.judged.measure, "NEW");
+  const newSystem = streamOf(window.judged.measure, "NEW");
   if (legacy.submitted + legacy.started > 0) {
     return item(id, title, "fail", [
       `Legacy still had traffic ${window.since}: ${count(legacy.submitted)} orders submitted to it, ${count(legacy.started)} started in it.`,
     ]);
   }
   return item(id, title, "pass", [
-    `No legacy traffic ${window.since}: 0 orders submitted to or started in legacy; ${count(fresh.submitted)} went to the new system.`,
+    `No legacy traffic ${window.since}: 0 orders submitted to or started in legacy; ${count(newSystem.submitted)} went to the new system.`,
     "Removing the legacy code itself is checked in review, not from live data.",
   ]);
 }

@@ -26,7 +26,7 @@ export function rolloutPercentRespected(ctx: VerificationContext): VerificationI
   const { shareSigmas: k, minShareSample } = ctx.options;
   const judged = judgeLevels(ctx, levels, (s): StretchVerdict => {
     if (s.judged.kind !== "measured") return SHORT;
-    const n = s.fresh.submitted + s.legacy.submitted;
+    const n = s.newSystem.submitted + s.legacy.submitted;
     if (n < minShareSample) {
       return {
         status: "pending",
@@ -35,10 +35,10 @@ export function rolloutPercentRespected(ctx: VerificationContext): VerificationI
       };
     }
     const p = s.percent / 100;
-    const share = s.fresh.submitted / n;
+    const share = s.newSystem.submitted / n;
     const tolerance = k * Math.sqrt((p * (1 - p)) / n);
     const ok = Math.abs(share - p) <= tolerance + 1e-12;
-    const observed = `${count(s.fresh.submitted)} of ${count(n)} orders (${percent(share)}) went to the new system`;
+    const observed = `${count(s.newSystem.submitted)} of ${count(n)} orders (${percent(share)}) went to the new system`;
     const bound =
       tolerance === 0
         ? `routing by hash sends ${p === 1 ? "every" : "no"} order there, so the share must be exactly ${s.percent} %`
@@ -69,7 +69,7 @@ export function metricsComparable(ctx: VerificationContext): VerificationItem {
     .sort((a, b) => a.span.from.getTime() - b.span.from.getTime());
   for (const s of stretches) {
     for (const [name, w] of [
-      ["new system", s.fresh],
+      ["new system", s.newSystem],
       ["legacy", s.legacy],
     ] as const) {
       if (w.finished >= min && w.p99LatencyMs === null) {
@@ -81,16 +81,18 @@ export function metricsComparable(ctx: VerificationContext): VerificationItem {
   }
   const latest = [...stretches]
     .reverse()
-    .find((s) => s.fresh.finished >= min && s.legacy.finished >= min && s.fresh.p99LatencyMs !== null);
+    .find(
+      (s) => s.newSystem.finished >= min && s.legacy.finished >= min && s.newSystem.p99LatencyMs !== null,
+    );
   if (latest) {
     return item(id, title, "pass", [
-      `${stretchLabel(latest)}: new system ${errorAndP99(latest.fresh)}; legacy ${errorAndP99(latest.legacy)}.`,
+      `${stretchLabel(latest)}: new system ${errorAndP99(latest.newSystem)}; legacy ${errorAndP99(latest.legacy)}.`,
     ]);
   }
   const last = stretches.at(-1);
   return item(id, title, "pending", [
     last
-      ? `No level has ${count(min)} finished orders in each system yet. ${stretchLabel(last)}: new system ${count(last.fresh.finished)}, legacy ${count(last.legacy.finished)}.`
+      ? `No level has ${count(min)} finished orders in each system yet. ${stretchLabel(last)}: new system ${count(last.newSystem.finished)}, legacy ${count(last.legacy.finished)}.`
       : `No level has held a whole minute yet, so no orders belong to one alone.`,
   ]);
 }
@@ -129,21 +131,21 @@ export function noDegradationPerLevel(ctx: VerificationContext): VerificationIte
     if (s.judged.kind !== "measured") return SHORT;
     const statuses: VerificationStatus[] = [];
     const parts: string[] = [];
-    const { fresh, legacy } = s;
-    if (fresh.finished < errorMinSample || fresh.errorRate === null) {
+    const { newSystem, legacy } = s;
+    if (newSystem.finished < errorMinSample || newSystem.errorRate === null) {
       statuses.push("pending");
       parts.push(
-        `only ${count(fresh.finished)} new-system orders finished (the error rate needs ${count(errorMinSample)})`,
+        `only ${count(newSystem.finished)} new-system orders finished (the error rate needs ${count(errorMinSample)})`,
       );
     } else {
-      const ok = fresh.errorRate <= errorLimit;
+      const ok = newSystem.errorRate <= errorLimit;
       statuses.push(ok ? "pass" : "fail");
       parts.push(
-        `new-system error rate ${percent(fresh.errorRate)} (${count(fresh.failed)} of ${count(fresh.finished)}) ${ok ? "≤" : ">"} ${percent(errorLimit)}`,
+        `new-system error rate ${percent(newSystem.errorRate)} (${count(newSystem.failed)} of ${count(newSystem.finished)}) ${ok ? "≤" : ">"} ${percent(errorLimit)}`,
       );
     }
     const base = baselineFor(s, all, p99MinSample);
-    if (fresh.finished < p99MinSample || fresh.p99LatencyMs === null) {
+    if (newSystem.finished < p99MinSample || newSystem.p99LatencyMs === null) {
       statuses.push("pending");
       parts.push(`the p99 needs ${count(p99MinSample)} finished new-system orders`);
     } else if (!base) {
@@ -152,7 +154,7 @@ export function noDegradationPerLevel(ctx: VerificationContext): VerificationIte
         `no legacy p99 to compare with (${count(legacy.finished)} legacy orders finished; ${count(p99MinSample)} needed)`,
       );
     } else {
-      const ratio = fresh.p99LatencyMs / base.p99;
+      const ratio = newSystem.p99LatencyMs / base.p99;
       const ok = ratio <= p99Ratio;
       statuses.push(ok ? "pass" : "fail");
       const from =
@@ -160,13 +162,13 @@ export function noDegradationPerLevel(ctx: VerificationContext): VerificationIte
           ? ""
           : ` (measured at ${base.from.percent} % ${stretchWindow(base.from)}, the latest stretch with ${count(p99MinSample)}+ legacy orders)`;
       parts.push(
-        `new-system p99 ${count(fresh.p99LatencyMs)} ms = ${ratio.toFixed(2)}× legacy p99 ${count(base.p99)} ms${from} ${ok ? "≤" : ">"} ${p99Ratio}×`,
+        `new-system p99 ${count(newSystem.p99LatencyMs)} ms = ${ratio.toFixed(2)}× legacy p99 ${count(base.p99)} ms${from} ${ok ? "≤" : ">"} ${p99Ratio}×`,
       );
     }
     return {
       status: worst(statuses),
       text: `${parts.join("; ")}.`,
-      sample: `${orders(fresh.finished)} finished in new`,
+      sample: `${orders(newSystem.finished)} finished in new`,
     };
   });
   return item(id, title, judged.status, [...notes, ...judged.evidence]);

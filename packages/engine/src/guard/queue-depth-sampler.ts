@@ -22,7 +22,7 @@ export async function sampleQueueDepths(
   at: Date,
 ): Promise<DepthReading[]> {
   const states = ["waiting", "prioritized", "delayed", "active"] as const;
-  const [legacy, fresh] = await Promise.all([
+  const [legacy, newSystem] = await Promise.all([
     queues.legacy.getJobCounts(...states),
     queues.newSystem.getJobCounts(...states),
   ]);
@@ -32,7 +32,7 @@ export async function sampleQueueDepths(
     delayed: c.delayed ?? 0,
     active: c.active ?? 0,
   });
-  const readings = [reading("LEGACY", legacy), reading("NEW", fresh)];
+  const readings = [reading("LEGACY", legacy), reading("NEW", newSystem)];
   // Two evaluators in the same millisecond (a lease handover) would collide on the key: keep one.
   await prisma.queueDepthSample.createMany({
     data: readings.map((r) => ({ ...r, at })),

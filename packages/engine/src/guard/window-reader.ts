@@ -17,7 +17,7 @@ export interface WindowReading {
   stats: WindowStats;
   from: Date;
   to: Date;
-  fresh: StreamWindow;
+  newSystem: StreamWindow;
   legacy: StreamWindow;
   workers: WorkerMemoryReading[];
 }
@@ -49,7 +49,7 @@ export async function readWindow(
     }),
   ]);
   const range = { from, to: now };
-  const fresh = streamWindow("NEW", rollups, range);
+  const newSystem = streamWindow("NEW", rollups, range);
   const legacy = streamWindow("LEGACY", rollups, range);
   const baseline =
     legacyBaseline && legacy.finished < legacyBaseline.minSample
@@ -58,12 +58,16 @@ export async function readWindow(
   return {
     from,
     to: now,
-    fresh,
+    newSystem,
     legacy,
     workers,
     stats: {
       windowSeconds,
-      newSystem: { finished: fresh.finished, failed: fresh.failed, p99LatencyMs: fresh.p99LatencyMs },
+      newSystem: {
+        finished: newSystem.finished,
+        failed: newSystem.failed,
+        p99LatencyMs: newSystem.p99LatencyMs,
+      },
       legacy: { finished: legacy.finished, p99LatencyMs: legacy.p99LatencyMs, baseline },
       queueDepth: { samples: depths.map((d) => ({ at: d.at, depth: d.waiting })) },
       workers: workers.map((w) => ({
@@ -81,20 +85,20 @@ export function valuesOf(e: ThresholdEvaluation, r: WindowReading): Record<strin
     case "ERROR_RATE":
       return {
         stream: "NEW",
-        failed: r.fresh.failed,
-        finished: r.fresh.finished,
-        completed: r.fresh.completed,
-        cancelled: r.fresh.cancelled,
-        retried: r.fresh.retried,
+        failed: r.newSystem.failed,
+        finished: r.newSystem.finished,
+        completed: r.newSystem.completed,
+        cancelled: r.newSystem.cancelled,
+        retried: r.newSystem.retried,
         counted: ERROR_RATE_COUNTING,
       };
     case "P99_LATENCY_RATIO": {
       const baseline = e.minSample > r.legacy.finished ? r.stats.legacy.baseline : null;
       return {
         latency: "end to end (submit → terminal state)",
-        newP99Ms: r.fresh.p99LatencyMs,
+        newP99Ms: r.newSystem.p99LatencyMs,
         legacyP99Ms: r.legacy.p99LatencyMs,
-        newFinished: r.fresh.finished,
+        newFinished: r.newSystem.finished,
         legacyFinished: r.legacy.finished,
         // The earlier legacy window compared with when this one had too few legacy orders.
         legacyBaseline: baseline

@@ -15,14 +15,14 @@ export async function readQueueDepths(queues: {
   legacy: Queue;
   newSystem: Queue;
 }): Promise<QueueDepthReading[]> {
-  const [legacy, fresh] = await Promise.all([
+  const [legacy, newSystem] = await Promise.all([
     queues.legacy.getJobCounts(...JOB_STATES),
     queues.newSystem.getJobCounts(...JOB_STATES),
   ]);
   return (
     [
       ["LEGACY", legacy],
-      ["NEW", fresh],
+      ["NEW", newSystem],
     ] as const
   ).flatMap(([system, counts]) => JOB_STATES.map((state) => ({ system, state, count: counts[state] ?? 0 })));
 }

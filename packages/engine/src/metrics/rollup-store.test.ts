@@ -29,10 +29,10 @@ describe("the rollup store", () => {
 
     const window = { from: new Date(T0), to: new Date(T0 + 5 * 60_000) };
     const merged = await readRollupWindow(db.prisma, window.from, window.to);
-    const fresh = streamWindow("NEW", merged, window);
+    const newSystem = streamWindow("NEW", merged, window);
     const inMemory = streamWindow("NEW", [...rowsA, ...rowsB], window);
-    expect(fresh).toEqual(inMemory);
-    expect(fresh).toMatchObject({ completed: 90, failed: 10, finished: 100, errorRate: 0.1 });
+    expect(newSystem).toEqual(inMemory);
+    expect(newSystem).toMatchObject({ completed: 90, failed: 10, finished: 100, errorRate: 0.1 });
     expect(streamWindow("LEGACY", merged, window).submitted).toBe(1);
     expect(await db.prisma.metricRollup.count()).toBe(5); // a: 2 minutes + 1 outside, b: NEW and LEGACY
   });

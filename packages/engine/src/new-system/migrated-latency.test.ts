@@ -46,10 +46,10 @@ describe("latency of migrated orders", () => {
     await writer.flush();
     const from = new Date(Date.now() - 5 * 60_000);
     const rollups = await readRollupWindow(h.db.prisma, from, new Date(Date.now() + 60_000));
-    const fresh = streamWindow("NEW", rollups, { from, to: new Date() });
-    expect(fresh.completed).toBe(5);
+    const newSystem = streamWindow("NEW", rollups, { from, to: new Date() });
+    expect(newSystem.completed).toBe(5);
     // Ten minutes and a little: histogram buckets are within ±10 %.
-    expect(fresh.p50LatencyMs).toBeGreaterThan(0.9 * 600_000);
+    expect(newSystem.p50LatencyMs).toBeGreaterThan(0.9 * 600_000);
     const queueWait = mergeHistograms(rollups.filter((r) => r.stream === "NEW").map((r) => r.queueWait));
     expect(quantileMs(queueWait, 0.5)).toBeGreaterThan(0.9 * 600_000);
   });

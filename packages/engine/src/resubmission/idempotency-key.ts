@@ -116,14 +116,14 @@ async function firstUse(
  */
 export async function madeOrder(prisma: PrismaClient, id: string): Promise<ResubmitAnswer | null> {
   const where = { where: { id }, select: { resubmittedFromId: true } };
-  const [legacy, fresh] = await Promise.all([
+  const [legacy, newSystem] = await Promise.all([
     prisma.legacyWorkOrder.findUnique(where),
     prisma.workOrder.findUnique(where),
   ]);
   const made = legacy
     ? { system: "LEGACY" as const, ...legacy }
-    : fresh
-      ? { system: "NEW" as const, ...fresh }
+    : newSystem
+      ? { system: "NEW" as const, ...newSystem }
       : null;
   if (!made?.resubmittedFromId) return null;
   return { id, system: made.system, resubmittedFromId: made.resubmittedFromId };

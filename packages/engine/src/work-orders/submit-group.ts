@@ -193,18 +193,19 @@ export class SubmitGroup {
   /** The group's one statement; returns the keys it claimed. */
   private async write(members: GroupMember[]): Promise<Set<string>> {
     const at = new Date().toISOString();
-    const fresh: object[] = [];
+    const newSystemRows: object[] = [];
     const legacy: object[] = [];
     const keys: object[] = [];
     for (const { prepared, claim } of members) {
       if (claim) keys.push({ ...claim, at });
       for (const p of prepared) {
-        if (p.request.system === "NEW") fresh.push({ ...newOrderRow(p, at), claim: claim?.key ?? null });
+        if (p.request.system === "NEW")
+          newSystemRows.push({ ...newOrderRow(p, at), claim: claim?.key ?? null });
         else legacy.push({ ...legacyOrderRow(p, at), claim: claim?.key ?? null });
       }
     }
     const rows = await queryPrepared<{ key: string }>(this.prisma, SUBMIT_GROUP_SQL, [
-      JSON.stringify(fresh),
+      JSON.stringify(newSystemRows),
       JSON.stringify(legacy),
       JSON.stringify(keys),
     ]);

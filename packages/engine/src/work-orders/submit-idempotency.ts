@@ -71,7 +71,7 @@ export async function replayTakenKey(
       { idempotencyKey: idempotency.key, firstWorkOrderId: row.workOrderId },
     );
   }
-  const [fresh, legacy] = await Promise.all([
+  const [newSystemOrders, legacy] = await Promise.all([
     prisma.workOrder.findMany({
       where: { OR: [{ id: { in: ids } }, { shadowOfId: { in: ids } }] },
       select: { id: true, role: true, shadowOfId: true, configVersion: true },
@@ -82,11 +82,11 @@ export async function replayTakenKey(
     }),
   ]);
   const legacyById = new Map(legacy.map((o) => [o.id, o]));
-  const freshById = new Map(fresh.filter((o) => o.role === "PRIMARY").map((o) => [o.id, o]));
-  const shadowOf = new Map(fresh.filter((o) => o.shadowOfId).map((o) => [o.shadowOfId, o.id]));
+  const newSystemById = new Map(newSystemOrders.filter((o) => o.role === "PRIMARY").map((o) => [o.id, o]));
+  const shadowOf = new Map(newSystemOrders.filter((o) => o.shadowOfId).map((o) => [o.shadowOfId, o.id]));
   return ids.map((id) => {
     // A legacy order migrated later keeps its legacy row: it was submitted to LEGACY.
-    const made = legacyById.get(id) ?? freshById.get(id);
+    const made = legacyById.get(id) ?? newSystemById.get(id);
     return {
       id,
       system: legacyById.has(id) ? "LEGACY" : "NEW",

@@ -71,12 +71,12 @@ export function statsSeriesQuery(client: TRPCClient<AppRouter>, window: TimeWind
           ]),
         );
       const legacy = pointsOf("LEGACY");
-      const fresh = pointsOf("NEW");
-      const times = [...new Set([...legacy.keys(), ...fresh.keys()])].sort((x, y) => x - y);
+      const newSystem = pointsOf("NEW");
+      const times = [...new Set([...legacy.keys(), ...newSystem.keys()])].sort((x, y) => x - y);
       const buckets = times.map((t) => ({
         from: new Date(t),
         to: new Date(t + bucketMs),
-        systems: [...systemFigures("LEGACY", legacy.get(t)), ...systemFigures("NEW", fresh.get(t))],
+        systems: [...systemFigures("LEGACY", legacy.get(t)), ...systemFigures("NEW", newSystem.get(t))],
       }));
       return { from: new Date(ts.from).getTime(), to: new Date(ts.to).getTime(), buckets };
     },

@@ -22,11 +22,11 @@ export function chartPoints(series: TimeSeries, value: PointValue): SeriesPoint[
       ]),
     );
   const legacy = byStream("LEGACY");
-  const fresh = byStream("NEW");
-  const times = [...new Set([...legacy.keys(), ...fresh.keys()])].sort((a, b) => a - b);
+  const newSystem = byStream("NEW");
+  const times = [...new Set([...legacy.keys(), ...newSystem.keys()])].sort((a, b) => a - b);
   return times.map((t) => {
     const l = legacy.get(t);
-    const n = fresh.get(t);
+    const n = newSystem.get(t);
     return { t, legacy: l ? value(l) : null, new: n ? value(n) : null };
   });
 }

@@ -23,7 +23,7 @@ export function SideBySideCard({ window }: { window: TimeWindowKey }) {
       <LiveData query={stats} what="the comparison">
         {(s) => {
           const legacy = s.systems.find((x) => x.system === "LEGACY");
-          const fresh = s.systems.find((x) => x.system === "NEW");
+          const newSystem = s.systems.find((x) => x.system === "NEW");
           const waiting = (system: "LEGACY" | "NEW") => {
             const jobs = depths.data?.jobs[system];
             return jobs ? READY_STATES.reduce((sum, state) => sum + (jobs[state] ?? 0), 0) : null;
@@ -31,20 +31,20 @@ export function SideBySideCard({ window }: { window: TimeWindowKey }) {
           const delayed = (system: "LEGACY" | "NEW") => depths.data?.jobs[system].delayed ?? null;
           const running = (system: "LEGACY" | "NEW") => depths.data?.jobs[system].active ?? null;
           const rows: Array<[string, string, string]> = [
-            ["Finished orders", formatCount(legacy?.finished), formatCount(fresh?.finished)],
-            ["Failed orders", formatCount(legacy?.failed), formatCount(fresh?.failed)],
-            ["Error rate", formatRatio(legacy?.errorRate), formatRatio(fresh?.errorRate)],
-            ["Latency p50", formatMs(legacy?.p50Ms), formatMs(fresh?.p50Ms)],
-            ["Latency p99", formatMs(legacy?.p99Ms), formatMs(fresh?.p99Ms)],
+            ["Finished orders", formatCount(legacy?.finished), formatCount(newSystem?.finished)],
+            ["Failed orders", formatCount(legacy?.failed), formatCount(newSystem?.failed)],
+            ["Error rate", formatRatio(legacy?.errorRate), formatRatio(newSystem?.errorRate)],
+            ["Latency p50", formatMs(legacy?.p50Ms), formatMs(newSystem?.p50Ms)],
+            ["Latency p99", formatMs(legacy?.p99Ms), formatMs(newSystem?.p99Ms)],
             [
               "Throughput (finished orders/min)",
               formatPerMinute(legacy?.throughputPerMinute),
-              formatPerMinute(fresh?.throughputPerMinute),
+              formatPerMinute(newSystem?.throughputPerMinute),
             ],
             [
               "Cancelled (not in the throughput)",
               formatCount(legacy?.cancelled),
-              formatCount(fresh?.cancelled),
+              formatCount(newSystem?.cancelled),
             ],
             [
               "Jobs waiting now (ready to start)",
