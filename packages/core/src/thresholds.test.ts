@@ -115,7 +115,7 @@ describe("evaluateThresholds", () => {
     const wide = setting("ERROR_RATE", { windowSeconds: 600 });
     const e = one(wide, stats({ newSystem: { finished: 1000, failed: 900, p99LatencyMs: 1 } }));
     expect(e).toMatchObject({ status: "insufficient-data", action: null, value: null });
-    expect(e.explanation).toContain("600 s window but the statistics cover 300 s");
+    expect(e.explanation).toContain("window is 600 s but the statistics cover 300 s");
   });
 
   it("reports a window mismatch once per worker for memory", () => {
