@@ -65,12 +65,20 @@ test("an operator routes 10 % to the new system with a reason, then rolls back",
   const dialog = page.getByRole("dialog", { name: "Roll back to legacy?" });
   await expect(dialog).toContainText("new system on · 10 % · shadow off");
   await expect(dialog).toContainText("every new order goes to the legacy queue");
+  // Like a release tool's abort: the percent goes back to 0 with the switch, and the dialog says so.
+  await expect(dialog).toContainText("the percent from 10 % to 0 %");
+  await expect(dialog).toContainText("Switching the new system on again starts at 0 %");
   await dialog.getByLabel("Reason (kept in the audit log)").fill("p99 doubled after the step");
   await dialog.getByRole("button", { name: "Roll back to legacy now" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.locator(".toast").filter({ hasText: /Rolled back \(v\d+\)/ })).toBeVisible();
   await expect(page.getByTestId("live-rollout")).toContainText("Off");
   await expect(page.getByTestId("routing-summary")).toContainText("New system off");
+  await expect(page.getByTestId("routing-summary")).toContainText("0 % to new");
+  await expect(page.getByTestId("live-percent")).toHaveText("0 %");
+  // Switching on again says where it lands.
+  await form.getByRole("switch", { name: /New queue system/ }).check();
+  await expect(form.getByRole("button", { name: "Apply: Switch the new system on at 0 %" })).toBeVisible();
 
   const next = await mutate<{ system: string }>(page.context().request, "workOrders.submit", {
     kind: "synthetic",
