@@ -1,19 +1,14 @@
 import "server-only";
-import { createPrismaClient, type PrismaClient } from "@qmc/db";
 import { connectRedis, type Redis } from "@qmc/transport";
 import { env } from "~/env";
 
-/**
- * One Prisma client and one Redis connection per server process, created on first use
- * (never at import time, so `next build` needs no database). Kept on globalThis so dev-mode
- * hot reloads do not open a new pool each time.
- */
-const store = globalThis as unknown as { qmcPrisma?: PrismaClient; qmcRedis?: Promise<Redis> };
+export { prisma } from "./web-services";
 
-export function prisma(): PrismaClient {
-  store.qmcPrisma ??= createPrismaClient({ databaseUrl: env.DATABASE_URL });
-  return store.qmcPrisma;
-}
+/**
+ * One Redis connection per server process for the status checks, created on first use and kept
+ * on globalThis so dev-mode hot reloads do not open a new one each time.
+ */
+const store = globalThis as unknown as { qmcRedis?: Promise<Redis> };
 
 /** A ready connection; a failed connect is forgotten so the next call tries again. */
 export function redis(): Promise<Redis> {

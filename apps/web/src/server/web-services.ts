@@ -15,10 +15,11 @@ import { createRedisConnection } from "@qmc/transport";
 import { env } from "~/env";
 
 /**
- * One Prisma client per process, on the same globalThis key as `services.ts`: whichever module
- * copy (Next's bundles, the custom server) asks first makes it, and all share it.
+ * One Prisma client per process, created on first use (never at import time, so `next build`
+ * needs no database) and kept on globalThis: whichever module copy (Next's bundles, the custom
+ * server, a dev-mode reload) asks first makes it, and all share it.
  */
-function prisma(): PrismaClient {
+export function prisma(): PrismaClient {
   const shared = globalThis as unknown as { qmcPrisma?: PrismaClient };
   shared.qmcPrisma ??= createPrismaClient({ databaseUrl: env.DATABASE_URL });
   return shared.qmcPrisma;
