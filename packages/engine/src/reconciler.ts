@@ -59,6 +59,8 @@ interface Candidate {
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
+  /** Set by stop(): a pass in progress ends after its current page instead of paging on. */
+  private stopping = false;
   private pass: Promise<unknown> | null = null;
 
   constructor(
@@ -72,6 +74,7 @@ export class Reconciler {
   ) {}
 
   start(): void {
+    this.stopping = false;
     this.timer = setInterval(() => {
       this.pass ??= this.reconcileOnce()
         .catch((error: unknown) => this.logger.error({ err: error }, "reconcile pass failed"))
@@ -82,6 +85,7 @@ export class Reconciler {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.pass;
@@ -107,6 +111,7 @@ export class Reconciler {
       this.queues.legacy,
       this.logger,
       this.options.pageSize,
+      () => this.stopping,
     );
     if (report.reenqueued || report.recovered || report.strayRemoved) this.logger.info(report, "reconciled");
     return report;
@@ -131,7 +136,7 @@ export class Reconciler {
       for (const [i, candidate] of page.entries()) {
         if (await settle(candidate, presence[i] ?? "missing")) settled++;
       }
-      if (page.length < this.options.pageSize) return settled;
+      if (page.length < this.options.pageSize || this.stopping) return settled;
       cursor = page[page.length - 1]?.id ?? null;
     }
   }

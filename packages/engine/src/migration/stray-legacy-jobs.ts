@@ -29,9 +29,12 @@ export async function removeStrayLegacyJobs(
   queue: Queue<WorkOrderJobData>,
   logger: Logger,
   pageSize: number,
+  /** Checked between pages: a stopping worker does not wait for the whole sweep. */
+  shouldStop: () => boolean = () => false,
 ): Promise<number> {
   let removed = 0;
   for (const type of WAITING_TYPES) {
+    if (shouldStop()) break;
     for (let start = 0; ; ) {
       const ids = await queue.getRanges([type], start, start + pageSize - 1);
       if (ids.length === 0) break;
@@ -47,7 +50,7 @@ export async function removeStrayLegacyJobs(
         logger.info({ workOrderId: order.id, system: "LEGACY", why }, "removed a stray legacy job");
       }
       removed += removedHere;
-      if (ids.length < pageSize) break;
+      if (ids.length < pageSize || shouldStop()) break;
       start += ids.length - removedHere;
     }
   }
