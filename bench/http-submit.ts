@@ -16,6 +16,7 @@
 // and achieved rate, p50/p90/p99/max, errors, non-2xx by status, the load average around each phase,
 // and how long the worker took to finish every order after the last submit.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -48,6 +49,9 @@ const { values } = parseArgs({
     token: { type: "string" },
     port: { type: "string", default: "3191" },
     next: { type: "boolean", default: false },
+    "no-worker": { type: "boolean", default: false },
+    /** Write a V8 CPU profile of the web process into this folder (open it in Chrome's DevTools). */
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -60,6 +64,8 @@ const order = JSON.stringify({ kind: "synthetic", payload: {} });
 
 interface Phase {
   name: string;
+  /** CPU ms per answered request (per order for a batch), by process. */
+  cpu: string;
   offered: number | null;
   achieved: number;
   p50: number;
@@ -78,13 +84,36 @@ function loadAverage(): string {
     .join(" ");
 }
 
+/** The stack's processes whose CPU each phase reports (Postgres and Redis are shared by others). */
+const watched: Array<{ name: string; pid: number }> = [];
+
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+  } catch {
+    return 0;
+  }
+}
+
 async function run(
   name: string,
   options: autocannon.Options & { overallRate?: number },
   counted: { per: number; answers: "2xx" | "any" } = { per: 1, answers: "2xx" },
 ): Promise<Phase> {
   const before = loadAverage();
+  const cpuBefore = watched.map((w) => cpuSeconds(w.pid));
+  const selfBefore = process.cpuUsage();
   const result = await autocannon({ timeout: 10, ...options });
+  const answered = result.requests.total * counted.per;
+  const self = process.cpuUsage(selfBefore);
+  const cpu = [
+    ...watched.map(
+      (w, i) => `${w.name} ${(((cpuSeconds(w.pid) - (cpuBefore[i] ?? 0)) * 1000) / answered).toFixed(2)}`,
+    ),
+    `bench ${((self.user + self.system) / 1000 / answered).toFixed(2)}`,
+  ].join(", ");
   const ok = counted.answers === "2xx" ? result["2xx"] : result.requests.total;
   const non2xx: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) {
@@ -92,6 +121,7 @@ async function run(
   }
   return {
     name,
+    cpu,
     offered: options.overallRate ?? null,
     achieved: (ok * counted.per) / result.duration,
     p50: result.latency.p50,
@@ -115,6 +145,7 @@ function print(phases: Phase[]): void {
     console.log(
       `${p.name.padEnd(26)} ${String(p.offered ?? "closed").padStart(9)} ${p.achieved.toFixed(0).padStart(11)} ${p.p50.toFixed(0).padStart(6)} ${p.p90.toFixed(0).padStart(6)} ${p.p99.toFixed(0).padStart(6)} ${p.max.toFixed(0).padStart(6)} ${String(p.errors).padStart(7)}  ${(non2xx || "-").padEnd(7)}  ${p.load}`,
     );
+    console.log(`${"".padEnd(27)}CPU ms per answer: ${p.cpu}`);
   }
   console.log(
     "(latencies in ms; achieved/s counts 2xx answers — any answer for the baseline's 404s — and a batch phase's orders)",
@@ -206,19 +237,24 @@ async function main(): Promise<void> {
       const stale = await redis.keys(`${QUEUE_PREFIX}:*`);
       if (stale.length) await redis.del(...stale);
       redis.disconnect();
-      children.push(
-        startProcess("worker", ["--import", "tsx", "src/main.ts"], `${root}apps/worker`, {
+      if (!values["no-worker"]) {
+        const worker = startProcess("worker", ["--import", "tsx", "src/main.ts"], `${root}apps/worker`, {
           ...env,
           WORKER_ID: "bench-worker",
           NEW_SYSTEM_SLOTS: "64",
           LEGACY_CONCURRENCY: "64",
-        }),
-      );
+        });
+        children.push(worker);
+        watched.push({ name: "worker", pid: worker.pid ?? 0 });
+      }
       const port = values.port;
       const web = values.next
         ? [`${root}node_modules/next/dist/bin/next`, "start", "--hostname", "127.0.0.1", "--port", port]
         : ["--import", "tsx", "src/server/serve.ts", "--hostname", "127.0.0.1", "--port", port];
-      children.push(startProcess("web", web, `${root}apps/web`, { ...env, MAX_QUEUE_DEPTH: "1000000" }));
+      if (values["cpu-prof"]) web.unshift("--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`);
+      const webProcess = startProcess("web", web, `${root}apps/web`, { ...env, MAX_QUEUE_DEPTH: "1000000" });
+      children.push(webProcess);
+      watched.unshift({ name: "web", pid: webProcess.pid ?? 0 });
       base = `http://127.0.0.1:${port}`;
       await waitFor(`${base}/api/health`);
     }
@@ -262,9 +298,9 @@ async function main(): Promise<void> {
         { per: batchSize, answers: "2xx" },
       ),
     );
-    const drained = prisma ? await drainSeconds(prisma) : null;
+    const drained = prisma && !values["no-worker"] ? await drainSeconds(prisma) : null;
     print(phases);
-    if (prisma) {
+    if (prisma && !values["no-worker"]) {
       console.log(
         drained === null
           ? "worker: orders still unfinished 300 s after the last submit"

@@ -72,6 +72,22 @@ describe("per-token rate limit", () => {
     // Another producer's token has its own count.
     expect((await submit(rest, (await producer()).token)).status).toBe(201);
   });
+
+  it("leases a token's requests from Redis a few at a time, and still stops at the limit", async () => {
+    const rest = await restProcess({}, { rateLimit: { requests: 200, windowSeconds: 60 } });
+    const busy = await producer();
+    const counted = async () =>
+      Number(await h.web.services.publisher.get(`${h.engine.prefix}:producer-rate:${busy.tokenId}`));
+    expect((await submit(rest, busy.token)).status).toBe(201);
+    expect(await counted()).toBe(5); // one lease of 200 / 40
+    for (let i = 0; i < 4; i++) await submit(rest, busy.token);
+    expect(await counted()).toBe(5);
+    await submit(rest, busy.token);
+    expect(await counted()).toBe(10);
+    const answers = await Promise.all(Array.from({ length: 200 }, () => submit(rest, busy.token)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(194);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(6);
+  });
 });
 
 describe("token lookups cached, and dropped when access changes", () => {

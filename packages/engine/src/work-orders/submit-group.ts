@@ -1,4 +1,4 @@
-import { DomainError, type QueueSystem } from "@qmc/core";
+import type { QueueSystem } from "@qmc/core";
 import { type PrismaClient, queryPrepared } from "@qmc/db";
 import {
   legacyOrderRow,
@@ -7,6 +7,7 @@ import {
   type SubmittedOrder,
   type WorkOrderSubmitter,
 } from "./submit.ts";
+import { isRowFault, postgresFault } from "./submit-group-faults.ts";
 import { SUBMIT_GROUP_SQL } from "./submit-group-sql.ts";
 
 /** One request joining a group: its orders are written together, or not at all. */
@@ -31,6 +32,12 @@ export interface SubmitGroupOptions {
    * @defaultValue 2
    */
   lingerMs?: number;
+  /**
+   * How long a queue's waiting count is reused for backpressure, counting the orders admitted
+   * since on top: under load, groups follow each other faster than the count needs refreshing.
+   * @defaultValue 100
+   */
+  depthCacheMs?: number;
 }
 
 interface Entry {
@@ -54,6 +61,7 @@ export class SubmitGroup {
   private writers = 0;
   private lingering: NodeJS.Timeout | null = null;
   private writing = 0;
+  private readonly depths = new Map<QueueSystem, { depth: number | null; at: number }>();
   /** What was written since start: statements (groups), requests and orders in them. */
   readonly stats = { groups: 0, requests: 0, orders: 0 };
 
@@ -161,14 +169,13 @@ export class SubmitGroup {
   }
 
   /**
-   * Backpressure for the whole group from one waiting count per queue: members are admitted in
-   * arrival order while their queues stay within the limit; the others get BACKPRESSURE.
+   * Backpressure for the whole group from one waiting count per queue (reused for depthCacheMs):
+   * members are admitted in arrival order while their queues stay within the limit; the others
+   * get BACKPRESSURE.
    */
   private async admit(entries: Entry[]): Promise<Entry[]> {
     const systems = [...new Set(entries.flatMap((e) => e.member.prepared.map((p) => p.request.system)))];
-    const depths = new Map(
-      await Promise.all(systems.map(async (s) => [s, await this.submitter.waitingDepth(s)] as const)),
-    );
+    const depths = new Map(await Promise.all(systems.map(async (s) => [s, await this.depthOf(s)] as const)));
     const limit = this.submitter.maxQueueDepth;
     const admitted: Entry[] = [];
     for (const entry of entries) {
@@ -187,7 +194,22 @@ export class SubmitGroup {
       }
       admitted.push(entry);
     }
+    const at = Date.now();
+    for (const [s, depth] of depths) {
+      const cached = this.depths.get(s);
+      if (cached) this.depths.set(s, { depth, at: cached.at });
+      else this.depths.set(s, { depth, at });
+    }
     return admitted;
+  }
+
+  /** Orders of `system` waiting to start, as last counted (at most depthCacheMs ago) plus admitted since. */
+  private async depthOf(system: QueueSystem): Promise<number | null> {
+    const cached = this.depths.get(system);
+    if (cached && Date.now() - cached.at < (this.options.depthCacheMs ?? 100)) return cached.depth;
+    const depth = await this.submitter.waitingDepth(system);
+    this.depths.set(system, { depth, at: Date.now() });
+    return depth;
   }
 
   /** The group's one statement; returns the keys it claimed. */
@@ -217,54 +239,4 @@ function countBySystem(prepared: Prepared[]): Map<QueueSystem, number> {
   const counts = new Map<QueueSystem, number>();
   for (const p of prepared) counts.set(p.request.system, (counts.get(p.request.system) ?? 0) + 1);
   return counts;
-}
-
-/** The SQLSTATE of a node-postgres server error (it carries a severity), or null. */
-function sqlStateOf(error: unknown): string | null {
-  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
-  return typeof severity === "string" && typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : null;
-}
-
-/** A row the statement refused (class 22 data, 23 integrity) or a deadlock between two groups. */
-function isRowFault(error: unknown): boolean {
-  const state = sqlStateOf(error);
-  return state !== null && (state.startsWith("22") || state.startsWith("23") || state === "40P01");
-}
-
-const CONNECTION_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect/,
-  /is not queryable/,
-  /^Cannot use a pool after calling end/,
-];
-const SOCKET_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-]);
-
-/**
- * The statement runs on node-postgres directly (not through Prisma, whose errors the API already
- * classifies), so a lost database is named here: SERVICE_UNAVAILABLE for postgres. Other errors
- * pass unchanged.
- */
-function postgresFault(error: unknown): unknown {
-  const state = sqlStateOf(error);
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  const lost =
-    state !== null
-      ? state.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "53400"].includes(state)
-      : (typeof code === "string" && SOCKET_CODES.has(code)) ||
-        (typeof message === "string" && CONNECTION_MESSAGES.some((re) => re.test(message)));
-  if (!lost) return error;
-  const unavailable = new DomainError(
-    "SERVICE_UNAVAILABLE",
-    "The database is not answering; the request was not carried out. Retry in a few seconds.",
-    { service: "postgres", retryAfterSeconds: 5 },
-  );
-  Object.defineProperty(unavailable, "cause", { value: error, configurable: true });
-  return unavailable;
 }
