@@ -168,32 +168,36 @@ export class WorkOrderSubmitter {
    */
   async enqueue(prepared: Prepared[]): Promise<SubmittedOrder[]> {
     const enqueued = new Map<string, boolean>();
-    for (const system of ["LEGACY", "NEW"] as const) {
-      const batch = prepared.filter((p) => p.request.system === system);
-      if (!batch.length) continue;
-      const jobs = batch.map(({ id, validated }) => ({
-        name: validated.kind,
-        data: { workOrderId: id },
-        opts: jobOptions(id, 1, validated.priority),
-      }));
-      let ok = true;
-      try {
-        await this.queues.of(system).addBulk(jobs);
-      } catch (error) {
-        ok = false;
-        this.logger.warn(
-          { err: error, system, orders: batch.length },
-          "enqueue failed; the reconciler will retry",
-        );
-      }
-      for (const p of batch) enqueued.set(p.id, ok);
-    }
+    // Each system's queue has its own connection: both addBulk calls travel at once.
+    await Promise.all(
+      (["LEGACY", "NEW"] as const).map(async (system) => {
+        const batch = prepared.filter((p) => p.request.system === system);
+        if (!batch.length) return;
+        const jobs = batch.map(({ id, validated }) => ({
+          name: validated.kind,
+          data: { workOrderId: id },
+          opts: jobOptions(id, 1, validated.priority),
+        }));
+        let ok = true;
+        try {
+          await this.queues.of(system).addBulk(jobs);
+        } catch (error) {
+          ok = false;
+          this.logger.warn(
+            { err: error, system, orders: batch.length },
+            "enqueue failed; the reconciler will retry",
+          );
+        }
+        for (const p of batch) enqueued.set(p.id, ok);
+      }),
+    );
     return prepared.map((p) => ({
       id: p.id,
       system: p.request.system,
       enqueued: enqueued.get(p.id) ?? false,
     }));
   }
+
 }
 
 /** A request checked against the catalog, with its id: ready to be written. */
