@@ -50,6 +50,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "3191" },
     next: { type: "boolean", default: false },
     "no-worker": { type: "boolean", default: false },
+    "drain-timeout": { type: "string", default: "300s" },
     /** Write a V8 CPU profile of the web process into this folder (open it in Chrome's DevTools). */
     "cpu-prof": { type: "string" },
   },
@@ -205,18 +206,22 @@ async function waitFor(url: string): Promise<void> {
   );
 }
 
-/** Seconds from now until no order is left unfinished in either system. */
-async function drainSeconds(prisma: PrismaClient, timeoutMs = 300_000): Promise<number | null> {
+/** Seconds from now until no order is left unfinished in either system, or how many still are. */
+async function drain(
+  prisma: PrismaClient,
+  timeoutMs: number,
+): Promise<{ seconds: number; unfinished: number }> {
   const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
+  for (;;) {
     const [fresh, legacy] = await Promise.all([
       prisma.workOrder.count({ where: { state: { notIn: ["COMPLETED", "FAILED", "CANCELLED"] } } }),
       prisma.legacyWorkOrder.count({ where: { status: { notIn: ["completed", "failed"] } } }),
     ]);
-    if (fresh + legacy === 0) return (Date.now() - started) / 1000;
+    const seconds = (Date.now() - started) / 1000;
+    if (fresh + legacy === 0 || Date.now() - started >= timeoutMs)
+      return { seconds, unfinished: fresh + legacy };
     await sleep(250);
   }
-  return null;
 }
 
 async function main(): Promise<void> {
@@ -298,13 +303,14 @@ async function main(): Promise<void> {
         { per: batchSize, answers: "2xx" },
       ),
     );
-    const drained = prisma && !values["no-worker"] ? await drainSeconds(prisma) : null;
+    const drainLimit = seconds(values["drain-timeout"]);
+    const drained = prisma && !values["no-worker"] ? await drain(prisma, drainLimit * 1000) : null;
     print(phases);
-    if (prisma && !values["no-worker"]) {
+    if (drained) {
       console.log(
-        drained === null
-          ? "worker: orders still unfinished 300 s after the last submit"
-          : `worker: every order finished ${drained.toFixed(1)} s after the last submit`,
+        drained.unfinished === 0
+          ? `worker: every order finished ${drained.seconds.toFixed(1)} s after the last submit`
+          : `worker: ${drained.unfinished} orders still unfinished ${drainLimit} s after the last submit`,
       );
     }
   } finally {
