@@ -197,7 +197,6 @@ export class WorkOrderSubmitter {
       enqueued: enqueued.get(p.id) ?? false,
     }));
   }
-
 }
 
 /** A request checked against the catalog, with its id: ready to be written. */
