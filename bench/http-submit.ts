@@ -15,25 +15,14 @@
 // then batches of 1,000 (POST /api/v1/work-orders/batch, closed loop) for orders/s. Reported: offered
 // and achieved rate, p50/p90/p99/max, errors, non-2xx by status, the load average around each phase,
 // and how long the worker took to finish every order after the last submit.
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import os from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createApiToken, createUser } from "@qmc/api";
-import {
-  createPrismaClient,
-  DEFAULT_DATABASE_URL,
-  dropDatabase,
-  ensureDatabase,
-  type PrismaClient,
-  withDatabaseName,
-} from "@qmc/db";
-import { applyMigrations } from "@qmc/db/migrations";
-import { changeConfig } from "@qmc/engine";
+import { createPrismaClient, DEFAULT_DATABASE_URL, type PrismaClient, withDatabaseName } from "@qmc/db";
 import { connectRedis, DEFAULT_REDIS_URL } from "@qmc/transport";
 import autocannon from "autocannon";
+import { cpuSeconds, drain, prepareDatabase, startProcess, waitFor } from "./lib/http-stack.ts";
 
 const { values } = parseArgs({
   options: {
@@ -87,16 +76,6 @@ function loadAverage(): string {
 
 /** The stack's processes whose CPU each phase reports (Postgres and Redis are shared by others). */
 const watched: Array<{ name: string; pid: number }> = [];
-
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
-  } catch {
-    return 0;
-  }
-}
 
 async function run(
   name: string,
@@ -153,77 +132,6 @@ function print(phases: Phase[]): void {
   );
 }
 
-/** A fresh database with a producer token and the rollout at 50 % with shadow mode on. */
-async function prepareDatabase(databaseUrl: string): Promise<string> {
-  await dropDatabase(databaseUrl);
-  await ensureDatabase(databaseUrl);
-  await applyMigrations(databaseUrl);
-  const prisma = createPrismaClient({ databaseUrl, maxConnections: 2 });
-  try {
-    const who = { actor: "bench" };
-    const user = await createUser(
-      prisma,
-      { email: "bench-producer@example.com", password: "bench producer walrus quartz 42", role: "OPERATOR" },
-      who,
-    );
-    await changeConfig(
-      prisma,
-      { useNewQueueSystem: true, newQueueRolloutPercent: 50, shadowMode: true },
-      { actor: "bench", reason: "bench: both systems and shadow copies" },
-    );
-    return (await createApiToken(prisma, { userId: user.id, name: "bench", scopes: ["orders:submit"] }, who))
-      .token;
-  } finally {
-    await prisma.$disconnect();
-  }
-}
-
-function startProcess(name: string, args: string[], cwd: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  child.on("exit", (code, signal) => {
-    if (code !== 0 && signal !== "SIGTERM") console.error(`bench: ${name} exited (${signal ?? code})`);
-  });
-  return child;
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(500);
-  }
-  throw new Error(
-    `${url} did not answer within 60 s (is there a build? npx turbo run build --filter=@qmc/web)`,
-  );
-}
-
-/** Seconds from now until no order is left unfinished in either system, or how many still are. */
-async function drain(
-  prisma: PrismaClient,
-  timeoutMs: number,
-): Promise<{ seconds: number; unfinished: number }> {
-  const started = Date.now();
-  for (;;) {
-    const [fresh, legacy] = await Promise.all([
-      prisma.workOrder.count({ where: { state: { notIn: ["COMPLETED", "FAILED", "CANCELLED"] } } }),
-      prisma.legacyWorkOrder.count({ where: { status: { notIn: ["completed", "failed"] } } }),
-    ]);
-    const seconds = (Date.now() - started) / 1000;
-    if (fresh + legacy === 0 || Date.now() - started >= timeoutMs)
-      return { seconds, unfinished: fresh + legacy };
-    await sleep(250);
-  }
-}
-
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let base = values.url;
@@ -239,8 +147,9 @@ async function main(): Promise<void> {
       prisma = createPrismaClient({ databaseUrl, maxConnections: 2 });
       const env = { DATABASE_URL: databaseUrl, QUEUE_PREFIX };
       const redis = await connectRedis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, "producer");
+      // Jobs a previous run left behind: deleted in slices (an argument list has a size limit).
       const stale = await redis.keys(`${QUEUE_PREFIX}:*`);
-      if (stale.length) await redis.del(...stale);
+      for (let i = 0; i < stale.length; i += 1000) await redis.unlink(...stale.slice(i, i + 1000));
       redis.disconnect();
       if (!values["no-worker"]) {
         const worker = startProcess("worker", ["--import", "tsx", "src/main.ts"], `${root}apps/worker`, {
