@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { serveRestOnNode } from "@qmc/api/rest";
+import { openProducerApi, serveRestOnNode } from "@qmc/api/rest";
 import next from "next";
 import nextConfig from "../../next.config.ts";
 import { apiServices, webLogger } from "./web-services.ts";
@@ -62,9 +62,11 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
   console.log(`web: ready on http://${hostname}:${port} (producer API at ${PRODUCER_API})`);
-  // Build the services now, not on the first request: a producer's first submit is not slowed.
-  apiServices().catch((error: unknown) =>
-    logger.warn({ err: error }, "services not ready yet; retried per request"),
+  // Build the services now, not on the first request: a producer's first submit is not slowed,
+  // and token revocations made here reach the other web processes from the start (over Redis).
+  apiServices().then(
+    (services) => openProducerApi(services),
+    (error: unknown) => logger.warn({ err: error }, "services not ready yet; retried per request"),
   );
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -2,7 +2,11 @@
 // an OpenAPI document; mounted by a Next route handler or a bare node:http server.
 
 export { openApiDocument, REST_ROUTES } from "./openapi.ts";
-export { closeProducerContext, type ProducerApiOptions } from "./producer-context.ts";
+export {
+  closeProducerContext,
+  type ProducerApiOptions,
+  producerContextOf as openProducerApi,
+} from "./producer-context.ts";
 export { DEFAULT_PRODUCER_RATE_LIMIT, type ProducerRateLimit } from "./producer-rate-limit.ts";
 export { type RestResponse, restError } from "./rest-errors.ts";
 export { handleRestFetch } from "./rest-fetch.ts";
