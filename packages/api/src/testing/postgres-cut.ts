@@ -18,13 +18,23 @@ export async function cutWhileWaiting<T>(
     await admin.$transaction(
       async (tx) => {
         await tx.$executeRawUnsafe(`lock table "${table}" in access exclusive mode`);
+        let settled: string | undefined;
         pending = call();
-        pending.catch(() => {}); // awaited below
-        const deadline = Date.now() + 10_000;
+        pending.then(
+          (value) => {
+            settled = `returned ${JSON.stringify(value)?.slice(0, 500)}`;
+          },
+          (error: unknown) => {
+            settled = `threw ${String(error)}`;
+          },
+        );
+        // Generous: on a loaded CI machine the call may take seconds to reach the table.
+        const deadline = Date.now() + 20_000;
         for (;;) {
+          // Only the sessions queued behind this lock: anything else waiting is not the call.
           const waiting = await tx.$queryRaw<Array<{ pid: number }>>`
-            select pid from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+            select pid from pg_locks
+            where relation = ${`"${table}"`}::regclass and not granted and pid <> pg_backend_pid()`;
           if (waiting.length > 0) {
             if (cut === "terminate") {
               for (const { pid } of waiting) await tx.$queryRaw`select pg_terminate_backend(${pid}::int)`;
@@ -33,11 +43,14 @@ export async function cutWhileWaiting<T>(
             }
             return;
           }
-          if (Date.now() > deadline) throw new Error(`nothing waited on the lock of ${table}`);
+          if (settled !== undefined) {
+            throw new Error(`the call never waited on the lock of ${table}: it ${settled}`);
+          }
+          if (Date.now() > deadline) throw new Error(`nothing waited on the lock of ${table} in 20 s`);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       },
-      { timeout: 20_000 },
+      { timeout: 30_000 },
     );
     return await (pending as Promise<T>);
   } finally {
