@@ -17,12 +17,9 @@
 // same process, back to back, their order alternating from run to run.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { WorkOrderSubmitter } from "@qmc/engine";
-import { RollupWriter } from "@qmc/engine/metrics";
-import { createEngineHarness, type EngineHarness, TEST_COMMAND_POLICY } from "@qmc/engine/testing";
 import { DEFAULT_REDIS_URL, redisConnectionOptions } from "@qmc/transport";
 import { Queue, Worker } from "bullmq";
-import { type CpuSample, cpuPerItem, sampleCpu } from "./lib/cpu.ts";
+import { type Measured, median, newSystemEndToEnd, timed } from "./lib/new-system-run.ts";
 
 const { values } = parseArgs({
   options: {
@@ -40,22 +37,7 @@ const BATCH = Number(values.batch);
 const RUNS = Number(values.runs);
 const METRICS_OVERHEAD = values["metrics-overhead"];
 const FLUSH_MS = Number(values["flush-ms"]);
-const SERVERS = ["postgres", "redis-server"] as const;
 const connection = redisConnectionOptions(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
-
-interface Measured {
-  perSecond: number;
-  cpu: ReturnType<typeof cpuPerItem>;
-}
-
-async function timed(run: () => Promise<void>, settle: () => Promise<void> = async () => {}) {
-  const before: CpuSample = sampleCpu(SERVERS);
-  const started = performance.now();
-  await run();
-  const seconds = (performance.now() - started) / 1000;
-  await settle();
-  return { perSecond: N / seconds, cpu: cpuPerItem(before, sampleCpu(SERVERS), N) };
-}
 
 async function rawBullmq(concurrency: number): Promise<Measured> {
   const prefix = `bench-${randomUUID()}`;
@@ -68,7 +50,7 @@ async function rawBullmq(concurrency: number): Promise<Measured> {
     });
   });
   await worker.waitUntilReady();
-  const result = await timed(async () => {
+  const result = await timed(N, async () => {
     for (let i = 0; i < N; i += BATCH) {
       const size = Math.min(BATCH, N - i);
       await queue.addBulk(
@@ -88,73 +70,15 @@ async function rawBullmq(concurrency: number): Promise<Measured> {
   return result;
 }
 
-async function newSystem(concurrency: number, withMetrics = false): Promise<Measured> {
-  const h: EngineHarness = await createEngineHarness("bench", 20);
-  const { logger } = h.resources;
-  const metrics = withMetrics
-    ? new RollupWriter(h.db.prisma, { source: "worker:bench", flushMs: FLUSH_MS, logger })
-    : undefined;
-  const submitter = new WorkOrderSubmitter(h.db.prisma, h.queues, TEST_COMMAND_POLICY, logger, {
-    maxQueueDepth: 10_000,
-    ...(metrics ? { metrics } : {}),
+const newSystem = (concurrency: number, withMetrics = false) =>
+  newSystemEndToEnd({
+    orders: N,
+    concurrency,
+    batch: BATCH,
+    ...(withMetrics ? { metricsFlushMs: FLUSH_MS } : {}),
   });
-  try {
-    await metrics?.start();
-    const engineOptions = {
-      systems: ["NEW" as const],
-      newSystemSlots: concurrency,
-      reconcileIntervalMs: 60_000,
-    };
-    await h.startEngine(engineOptions, metrics ? { metrics } : {});
-    const result = await timed(async () => {
-      for (let i = 0; i < N; i += BATCH) await submitWithBackoff(submitter, Math.min(BATCH, N - i));
-      // Watched in Redis, not by counting rows: a count every few milliseconds would bill
-      // Postgres for the benchmark's own polling. A job leaves Redis only after its order's
-      // finishing write committed, so an empty queue means every order is done in Postgres.
-      for (;;) {
-        const counts = await h.queues.newSystem.getJobCounts("wait", "prioritized", "active", "delayed");
-        if (Object.values(counts).every((count) => count === 0)) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await metrics?.stop();
-    });
-    const completed = await h.db.prisma.workOrder.count({ where: { state: "COMPLETED" } });
-    if (completed !== N) throw new Error(`expected ${N} completed orders, found ${completed}`);
-    const transitions = await h.db.prisma.stateTransition.count();
-    if (transitions !== N * 4) throw new Error(`expected ${N * 4} transitions, found ${transitions}`);
-    if (metrics) {
-      const rows = await h.db.prisma.metricRollup.findMany();
-      const counted = rows.reduce((n, r) => n + r.completed, 0);
-      if (counted !== N) throw new Error(`expected ${N} completed in the rollups, found ${counted}`);
-      if (metrics.failedFlushes > 0) throw new Error(`${metrics.failedFlushes} rollup flushes failed`);
-    }
-    return result;
-  } finally {
-    await h.close();
-  }
-}
-
-/** Past the maximum queue depth the system answers BACKPRESSURE: back off as a client would. */
-async function submitWithBackoff(submitter: WorkOrderSubmitter, size: number): Promise<void> {
-  const batch = Array.from({ length: size }, () => ({
-    kind: "synthetic",
-    payload: {},
-    system: "NEW" as const,
-    actor: "bench",
-  }));
-  for (;;) {
-    try {
-      await submitter.submitMany(batch);
-      return;
-    } catch (error) {
-      if ((error as { code?: string }).code !== "BACKPRESSURE") throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 const ms = (value: number | undefined) => (value === undefined ? "?" : value.toFixed(3));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function metricsOverhead() {
   console.log(
