@@ -145,8 +145,8 @@ describe("page cursors", () => {
     );
   });
 
-  it("an audit cursor is a position, not a row: one below every id pages to nothing, as before", async () => {
-    const response = await rawCall(h.web.url, "audit.find", "query", { cursor: "1" }, { token: viewer });
+  it("an audit cursor is a position, not a row: one before every entry pages to nothing", async () => {
+    const response = await rawCall(h.web.url, "audit.find", "query", { cursor: "0.1" }, { token: viewer });
     expect(response.status).toBe(200);
     expect((response.data as { items: unknown[] }).items).toEqual([]);
   });

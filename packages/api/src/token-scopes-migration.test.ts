@@ -1,14 +1,4 @@
-import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import {
-  createPrismaClient,
-  dropDatabase,
-  ensureDatabase,
-  type PrismaClient,
-  withDatabaseName,
-} from "@qmc/db";
-import { applyMigrations, DEFAULT_MIGRATIONS_DIR } from "@qmc/db/migrations";
+import { createDatabaseBeforeMigration, type DatabaseBeforeMigration } from "@qmc/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scopesGrantableBy } from "./auth/scopes.ts";
 
@@ -18,34 +8,17 @@ import { scopesGrantableBy } from "./auth/scopes.ts";
  * allows account administration any more.
  */
 const MIGRATION = "token_scopes";
-const server = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const url = withDatabaseName(server, `qmc_test_token_scopes_migration_${process.pid}_${Date.now()}`);
-let before: string;
-let prisma: PrismaClient | undefined;
+let old: DatabaseBeforeMigration;
 
 beforeAll(async () => {
-  await ensureDatabase(url);
-  // The migrations as they were just before this one.
-  before = await mkdtemp(path.join(os.tmpdir(), "qmc-before-scopes-"));
-  const names = (await readdir(DEFAULT_MIGRATIONS_DIR)).sort();
-  const cut = names.findIndex((name) => name.endsWith(`_${MIGRATION}`));
-  expect(cut).toBeGreaterThan(0);
-  for (const name of names.slice(0, cut)) {
-    await cp(path.join(DEFAULT_MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
-  }
+  old = await createDatabaseBeforeMigration(MIGRATION);
 });
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await dropDatabase(url);
-  await rm(before, { recursive: true, force: true });
-});
+afterAll(() => old.drop());
 
 describe(`the ${MIGRATION} migration`, () => {
   it("gives every existing token the scopes its owner's role could grant", async () => {
-    await applyMigrations(url, before);
     // Raw SQL: the generated client knows the new schema, these rows are written in the old one.
-    const db = createPrismaClient({ databaseUrl: url, maxConnections: 1 });
-    prisma = db;
+    const db = old.prisma;
     for (const role of ["VIEWER", "OPERATOR", "ADMIN"]) {
       await db.$executeRawUnsafe(
         `INSERT INTO "User" (id, email, "passwordHash", role) VALUES ($1, $2, 'x', $3::"Role")`,
@@ -61,7 +34,7 @@ describe(`the ${MIGRATION} migration`, () => {
       );
     }
 
-    const { applied } = await applyMigrations(url);
+    const { applied } = await old.upgrade();
     expect(applied.map((name) => name.replace(/^\d+_/, ""))).toContain(MIGRATION);
     const rows = await db.$queryRawUnsafe(`SELECT id, scopes FROM "ApiToken" ORDER BY id`);
     expect(rows).toEqual([

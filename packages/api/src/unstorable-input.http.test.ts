@@ -196,7 +196,7 @@ describe("input Postgres cannot store", () => {
       h.web.url,
       "audit.find",
       "query",
-      { cursor: "9999999999999999999" },
+      { cursor: "1796644800000.9999999999999999999" },
       { token: operator },
     );
     expect(response.error?.message).toContain("9223372036854775807");
@@ -220,7 +220,11 @@ describe("input Postgres cannot store", () => {
       h.web.url,
       "audit.find",
       "query",
-      { cursor: "9223372036854775807", from: new Date(0), to: new Date("9999-12-31T00:00:00Z") },
+      {
+        cursor: `${Date.UTC(9999, 11, 31)}.t9223372036854775807`,
+        from: new Date(0),
+        to: new Date("9999-12-31T00:00:00Z"),
+      },
       { token: operator },
     );
     expect(ok.status).toBe(200);

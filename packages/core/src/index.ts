@@ -5,6 +5,13 @@
  */
 
 export {
+  type AuditEntrySource,
+  type AuditPosition,
+  auditEntryId,
+  formatAuditCursor,
+  parseAuditCursor,
+} from "./audit-cursor.ts";
+export {
   COMPARED_FIELDS,
   type ComparedField,
   compareOutcomes,

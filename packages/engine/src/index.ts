@@ -1,4 +1,9 @@
-export { type AuditEventFilter, findAuditEvents } from "./audit/audit-trail.ts";
+export {
+  type AuditEventFilter,
+  findAuditEvents,
+  LEGACY_STATUS_ACTION,
+  TRANSITION_ACTION,
+} from "./audit/audit-trail.ts";
 export {
   type ChangeContext,
   changeConfig,

@@ -123,7 +123,7 @@ export const ZInFlightPlan = z.object({
 });
 
 export const ZAuditEvent = z.object({
-  /** A bigint in the database; a decimal string here (also the paging cursor). */
+  /** An audit event's bigint id as a decimal; a new-system transition's `t<id>`, a legacy status change's `l<id>`. */
   id: z.string(),
   at: date,
   actor: z.string(),

@@ -1,6 +1,5 @@
-import { DomainError } from "@qmc/core";
+import { DomainError, parseAuditCursor } from "@qmc/core";
 import { z } from "zod";
-import { INT64_MAX } from "./input-schemas.ts";
 
 /**
  * Paging cursors. A list hands out `nextCursor`; the caller sends it back as `cursor`. Anything
@@ -12,8 +11,8 @@ import { INT64_MAX } from "./input-schemas.ts";
 /** What each list's cursors are, as the refusal tells the caller. */
 export const CURSOR_KINDS = {
   auditEvent: {
-    looks: `whole numbers from 1 to ${INT64_MAX}`,
-    test: (cursor: string) => /^[1-9][0-9]{0,18}$/.test(cursor) && BigInt(cursor) <= INT64_MAX,
+    looks: "a time and an entry id, like 1796644800000.t42, with ids up to 9223372036854775807",
+    test: (cursor: string) => parseAuditCursor(cursor) !== null,
   },
   gateDecision: {
     looks: "health decision ids, which are UUIDs",

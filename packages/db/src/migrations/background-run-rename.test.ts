@@ -1,12 +1,8 @@
-import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient, type PrismaClient } from "../client.ts";
-import { withDatabaseName } from "../database-url.ts";
-import { dropDatabase, ensureDatabase } from "../ensure-database.ts";
-import { applyMigrations } from "./apply-migrations.ts";
-import { DEFAULT_MIGRATIONS_DIR } from "./read-migrations.ts";
+import {
+  createDatabaseBeforeMigration,
+  type DatabaseBeforeMigration,
+} from "../testing/database-before-migration.ts";
 
 /**
  * The background_run_name migration on a database that already has runs: MigrationRun becomes
@@ -14,34 +10,17 @@ import { DEFAULT_MIGRATIONS_DIR } from "./read-migrations.ts";
  * and the one-active-run-per-type rules survive the upgrade.
  */
 const MIGRATION = "background_run_name";
-const server = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const url = withDatabaseName(server, `qmc_test_background_run_name_${process.pid}_${Date.now()}`);
-let before: string;
-let prisma: PrismaClient | undefined;
+let old: DatabaseBeforeMigration;
 
 beforeAll(async () => {
-  await ensureDatabase(url);
-  // The migrations as they were just before this one.
-  before = await mkdtemp(path.join(os.tmpdir(), "qmc-before-background-run-"));
-  const names = (await readdir(DEFAULT_MIGRATIONS_DIR)).sort();
-  const cut = names.findIndex((name) => name.endsWith(`_${MIGRATION}`));
-  expect(cut).toBeGreaterThan(0);
-  for (const name of names.slice(0, cut)) {
-    await cp(path.join(DEFAULT_MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
-  }
+  old = await createDatabaseBeforeMigration(MIGRATION);
 });
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await dropDatabase(url);
-  await rm(before, { recursive: true, force: true });
-});
+afterAll(() => old.drop());
 
 describe(`the ${MIGRATION} migration`, () => {
   it("keeps every run, its audit trail and the active-run rules", async () => {
-    await applyMigrations(url, before);
     // Raw SQL: the generated client knows the new schema, these rows are written in the old one.
-    const db = createPrismaClient({ databaseUrl: url, maxConnections: 1 });
-    prisma = db;
+    const db = old.prisma;
     await db.$executeRawUnsafe(
       `INSERT INTO "MigrationRun" (id, type, status, "dryRun", filter, plan, total, processed, actor, reason,
          "updatedAt", "activeLock")
@@ -54,7 +33,7 @@ describe(`the ${MIGRATION} migration`, () => {
        VALUES ('ops', 'migration.start', 'MigrationRun', 'run-active'), ('ops', 'user.create', 'User', 'u-1')`,
     );
 
-    const { applied } = await applyMigrations(url);
+    const { applied } = await old.upgrade();
     expect(applied.map((name) => name.replace(/^\d+_/, ""))).toContain(MIGRATION);
 
     const runs = await db.backgroundRun.findMany({ orderBy: { id: "asc" } });

@@ -69,3 +69,4 @@ export async function setDatabaseTimeZone(databaseUrl: string, timeZone: string)
     await client.end();
   }
 }
+export { createDatabaseBeforeMigration, type DatabaseBeforeMigration } from "./database-before-migration.ts";

@@ -80,12 +80,15 @@ async function truth(prisma: PrismaClient, stream: MetricStream) {
   const role = stream === "SHADOW" ? "SHADOW" : "PRIMARY";
   const state = (s: "COMPLETED" | "FAILED" | "CANCELLED") =>
     prisma.workOrder.count({ where: { role, state: s } });
+  // The history has no foreign key to join through: narrow it by the role's order ids.
+  const ids = (await prisma.workOrder.findMany({ where: { role }, select: { id: true } })).map((o) => o.id);
+  const ofRole = { workOrderId: { in: ids } };
   return {
     submitted: await prisma.workOrder.count({ where: { role } }),
-    started: await prisma.stateTransition.count({ where: { event: "CLAIM", workOrder: { role } } }),
+    started: await prisma.stateTransition.count({ where: { event: "CLAIM", ...ofRole } }),
     completed: await state("COMPLETED"),
     failed: await state("FAILED"),
-    retried: await prisma.stateTransition.count({ where: { toState: "WAITING_RETRY", workOrder: { role } } }),
+    retried: await prisma.stateTransition.count({ where: { toState: "WAITING_RETRY", ...ofRole } }),
     cancelled: await state("CANCELLED"),
     attempts: await prisma.executionAttempt.count({ where: { system: "NEW", role } }),
   };

@@ -27,7 +27,7 @@ const SET_SQL = Object.entries(SETTABLE_COLUMNS)
   .join(",\n        ");
 
 const BATCH_SQL: PreparedStatement = {
-  name: "qmc_transition_batch_v2",
+  name: "qmc_transition_batch_v3",
   text: `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -49,18 +49,11 @@ const BATCH_SQL: PreparedStatement = {
               i.attempt AS "_attempt", i.worker AS "_worker", i.metadata AS "_metadata", i.actor AS "_actor",
               i.steps AS "_steps", i.attempt_row AS "_attempt_row"
   ), transition AS (
-    INSERT INTO "StateTransition" ("workOrderId", "fromState", "toState", "event", "at", "attempt", "workerId", "metadata")
+    INSERT INTO "StateTransition" ("workOrderId", "fromState", "toState", "event", "at", "attempt", "workerId", "actor", "metadata")
     SELECT m."id", s."from"::"WorkOrderState", s."to"::"WorkOrderState", s.event::"TransitionEvent", m."_at"::timestamp(3),
-           COALESCE(m."_attempt", m."attempts"), m."_worker", m."_metadata"
-    FROM moved m CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(m."_steps") AS ("from" text, "to" text, event text))
-      WITH ORDINALITY AS s("from", "to", event, ord)
-    ORDER BY m."_idx", s.ord
-  ), audit AS (
-    INSERT INTO "AuditEvent" ("at", "actor", "action", "subjectType", "subjectId", "before", "after")
-    SELECT m."_at"::timestamp(3), m."_actor", 'work_order.transition', 'WorkOrder', m."id",
-           jsonb_build_object('state', s."from"),
-           jsonb_build_object('state', s."to", 'event', s.event, 'attempt', COALESCE(m."_attempt", m."attempts"))
-             || COALESCE(m."_metadata", '{}'::jsonb)
+           COALESCE(m."_attempt", m."attempts"), m."_worker",
+           -- The worker's own writes leave it null: the audit trail names them by the worker.
+           NULLIF(m."_actor", 'worker:' || m."_worker"), m."_metadata"
     FROM moved m CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(m."_steps") AS ("from" text, "to" text, event text))
       WITH ORDINALITY AS s("from", "to", event, ord)
     ORDER BY m."_idx", s.ord
@@ -82,9 +75,9 @@ const BATCH_SQL: PreparedStatement = {
 
 /**
  * Group commit for state transitions. Each transition keeps its own guard (`WHERE id = ? AND
- * state = <from>`) and is written with its transition row and audit event, but transitions that
- * arrive together share one statement and one commit: under load a commit (one WAL flush) carries
- * dozens of orders instead of one. Batches form naturally — whatever queued while the previous
+ * state = <from>`) and is written with its transition row (which the audit trail reads, see
+ * audit-trail.ts) and attempt row, but transitions that arrive together share one statement and
+ * one commit: under load a commit (one WAL flush) carries dozens of orders instead of one. Batches form naturally — whatever queued while the previous
  * statement ran (see GroupCommit) — so an idle system still writes each transition at once.
  */
 export class TransitionBatcher {

@@ -65,7 +65,7 @@ export interface TransitionRequest {
   set?: TransitionFields;
   metadata?: Record<string, unknown>;
   /**
-   * Further events applied in the same write, each with its own transition row and audit event
+   * Further events applied in the same write, each with its own transition row
    * (READY right after CLAIM when nothing needs preparing). Batched writes only.
    */
   followedBy?: WorkOrderEvent[];

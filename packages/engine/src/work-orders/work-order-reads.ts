@@ -14,19 +14,15 @@ import { type CursorPageRequest, cursorPageArgs, cursorPageOf } from "../shared/
  * @throws DomainError WORK_ORDER_NOT_FOUND when neither system has the id
  */
 export async function readWorkOrderDetail(prisma: PrismaClient, id: string) {
-  const [order, legacy, shadow, comparison, attempts] = await Promise.all([
-    prisma.workOrder.findUnique({
-      where: { id },
-      include: { transitions: { orderBy: { id: "asc" } } },
-    }),
-    prisma.legacyWorkOrder.findUnique({
-      where: { id },
-      include: { statusChanges: { orderBy: { id: "asc" } } },
-    }),
-    prisma.workOrder.findUnique({
-      where: { shadowOfId: id },
-      include: { transitions: { orderBy: { id: "asc" } } },
-    }),
+  // The history tables have no foreign keys (every row would pay a lookup): read by order id.
+  const historyOf = (workOrderId: string) =>
+    prisma.stateTransition.findMany({ where: { workOrderId }, orderBy: { id: "asc" } });
+  const [order, transitions, legacy, statusChanges, shadow, comparison, attempts] = await Promise.all([
+    prisma.workOrder.findUnique({ where: { id } }),
+    historyOf(id),
+    prisma.legacyWorkOrder.findUnique({ where: { id } }),
+    prisma.legacyStatusChange.findMany({ where: { workOrderId: id }, orderBy: { id: "asc" } }),
+    prisma.workOrder.findUnique({ where: { shadowOfId: id } }),
     prisma.shadowComparison.findUnique({ where: { legacyWorkOrderId: id } }),
     prisma.executionAttempt.findMany({
       where: { workOrderId: id },
@@ -36,9 +32,18 @@ export async function readWorkOrderDetail(prisma: PrismaClient, id: string) {
   if (!order && !legacy) {
     throw new DomainError("WORK_ORDER_NOT_FOUND", `Work order ${id} does not exist.`, { workOrderId: id });
   }
+  const shadowTransitions = shadow ? await historyOf(shadow.id) : [];
   // A migrated order lives on in the new system; its legacy row is history.
   const system = order && order.role === "PRIMARY" ? ("NEW" as const) : ("LEGACY" as const);
-  return { id, system, newSystem: order, legacy, shadow, comparison, attempts };
+  return {
+    id,
+    system,
+    newSystem: order && { ...order, transitions },
+    legacy: legacy && { ...legacy, statusChanges },
+    shadow: shadow && { ...shadow, transitions: shadowTransitions },
+    comparison,
+    attempts,
+  };
 }
 
 type KindPage = CursorPageRequest & { kind?: string | undefined };

@@ -1,3 +1,5 @@
+import { parseAuditCursor } from "@qmc/core";
+
 export const AUDIT_PAGE_SIZE = 50;
 
 /** The audit log's filters as they stand in the URL; times are UTC minutes ("2026-11-29T14:05"). */
@@ -35,7 +37,7 @@ export function auditFiltersFrom(params: Params): AuditFilters {
     if (value && MINUTE.test(value) && !Number.isNaN(utcMinute(value).getTime())) filters[name] = value;
   }
   const cursor = read(params, "cursor");
-  if (cursor && /^\d{1,19}$/.test(cursor)) filters.cursor = cursor;
+  if (cursor && parseAuditCursor(cursor)) filters.cursor = cursor;
   return filters;
 }
 
