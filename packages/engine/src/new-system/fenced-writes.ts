@@ -92,34 +92,33 @@ export class FencedWrites {
     });
   }
 
-  /** One event of one attempt (RETRY, COMPLETE, FAIL, CANCEL), fenced by that attempt. */
+  /**
+   * One event of one attempt (RETRY, COMPLETE, FAIL, CANCEL), fenced by that attempt. Nothing is
+   * read back: a completion's statement returns only whether it moved the order.
+   */
   async write(
     order: TransitionedOrder,
     from: WorkOrderState,
     event: TransitionRequest["event"],
     extra: AttemptWrite,
-  ) {
+  ): Promise<void> {
     const attempt = extra.attempt ?? order.attempts;
+    const request: TransitionRequest = {
+      workOrderId: order.id,
+      from,
+      event,
+      attempt,
+      expectAttempts: attempt,
+      actor: `worker:${this.deps.workerId}`,
+      workerId: this.deps.workerId,
+      ...(extra.failOutcome ? { failOutcome: extra.failOutcome } : {}),
+      ...(extra.set ? { set: extra.set } : {}),
+      ...(extra.metadata ? { metadata: extra.metadata } : {}),
+      ...(extra.attemptRow ? { attemptRow: extra.attemptRow } : {}),
+    };
     try {
-      const landed = await writeUntilLanded(
-        () =>
-          this.deps.transitions.apply({
-            workOrderId: order.id,
-            from,
-            event,
-            attempt,
-            expectAttempts: attempt,
-            actor: `worker:${this.deps.workerId}`,
-            workerId: this.deps.workerId,
-            ...(extra.failOutcome ? { failOutcome: extra.failOutcome } : {}),
-            ...(extra.set ? { set: extra.set } : {}),
-            ...(extra.metadata ? { metadata: extra.metadata } : {}),
-            ...(extra.attemptRow ? { attemptRow: extra.attemptRow } : {}),
-          }),
-        this.retryOptions(order.id),
-      );
+      await writeUntilLanded(() => this.deps.transitions.write(request), this.retryOptions(order.id));
       recordLandedWrite(this.deps.metrics, { order: asSubmitted(order), event, ...extra });
-      return landed;
     } catch (error) {
       if (isDomainError(error))
         this.deps.logger.warn({ workOrderId: order.id, code: error.code }, error.message);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAuditEvents } from "../audit/audit-trail.ts";
 import { createEngineHarness, type EngineHarness } from "../testing/engine-harness.ts";
 import { transitionHistory } from "../testing/order-history.ts";
-import { TransitionBatcher } from "./transition-batcher.ts";
+import { applyTransition, TransitionBatcher } from "./transition-batcher.ts";
 
 let h: EngineHarness;
 beforeAll(async () => {
@@ -108,5 +108,104 @@ describe("TransitionBatcher (group commit)", () => {
     ).rejects.toMatchObject({
       code: "INVALID_TRANSITION",
     });
+  });
+
+  it("a worker's claim and completion, through their own statements, write what the general one writes", async () => {
+    const [hot, general] = await submit(2, "same");
+    const batcher = new TransitionBatcher(h.db.prisma);
+    const startedAt = new Date();
+    const plainClaim = (workOrderId: string) => ({
+      workOrderId,
+      from: "PENDING" as const,
+      event: "CLAIM" as const,
+      followedBy: ["READY" as const],
+      incrementAttempts: true,
+      expectAttempts: 0,
+      actor: "worker:w9",
+      workerId: "w9",
+      set: { workerId: "w9", startedAt },
+    });
+    const completion = (workOrderId: string) => ({
+      workOrderId,
+      from: "RUNNING" as const,
+      event: "COMPLETE" as const,
+      attempt: 1,
+      expectAttempts: 1,
+      actor: "worker:w9",
+      workerId: "w9",
+      set: { exitCode: 0, outputDigest: "d1", output: "hello", finishedAt: new Date(), errorClass: null },
+      attemptRow: {
+        system: "NEW",
+        role: "PRIMARY",
+        workOrderId,
+        attempt: 1,
+        workerId: "w9",
+        startedAt: startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        exitCode: 0,
+        errorClass: null,
+        errorMessage: null,
+        outputDigest: "d1",
+        outputBytes: 5,
+        durationMs: 7,
+        queuedMs: 3,
+      },
+    });
+    const claimed = await batcher.apply(plainClaim(hot ?? ""));
+    await batcher.write(completion(hot ?? ""));
+    const generalClaim = await applyTransition(h.db.prisma, plainClaim(general ?? ""));
+    await applyTransition(h.db.prisma, completion(general ?? ""));
+    expect(claimed.order).toEqual({ ...generalClaim.order, id: hot, createdAt: claimed.order.createdAt });
+
+    const written = async (id: string) => {
+      const order = await h.db.prisma.workOrder.findUniqueOrThrow({ where: { id } });
+      const history = await h.db.prisma.stateTransition.findMany({
+        where: { workOrderId: id },
+        orderBy: { id: "asc" },
+      });
+      const attempts = await h.db.prisma.executionAttempt.findMany({ where: { workOrderId: id } });
+      const { createdAt, updatedAt, finishedAt, ...kept } = order;
+      return {
+        order: { ...kept, id: "x", finished: finishedAt !== null },
+        history: history.map(({ id: _, at, workOrderId, ...row }) => row),
+        attempts: attempts.map(({ id: _, workOrderId, endedAt, ...row }) => row),
+      };
+    };
+    expect(await written(hot ?? "")).toEqual(await written(general ?? ""));
+    expect((await written(hot ?? "")).attempts).toMatchObject([
+      { attempt: 1, workerId: "w9", exitCode: 0, outputBytes: 5, durationMs: 7, queuedMs: 3, startedAt },
+    ]);
+  });
+
+  it("a completion of an attempt that was given up, or of an order not running, changes nothing", async () => {
+    const [order] = await submit(1, "late");
+    const batcher = new TransitionBatcher(h.db.prisma);
+    const asWorker = { actor: "worker:w1", workerId: "w1" };
+    await batcher.apply({
+      ...claim(order ?? "", "w1"),
+      ...asWorker,
+      followedBy: ["READY"],
+      set: { workerId: "w1", startedAt: new Date() },
+    });
+    const late = {
+      workOrderId: order ?? "",
+      from: "RUNNING" as const,
+      event: "COMPLETE" as const,
+      attempt: 2,
+      expectAttempts: 2,
+      ...asWorker,
+      set: { finishedAt: new Date() },
+      attemptRow: { durationMs: 1 },
+    };
+    await expect(batcher.write(late)).rejects.toMatchObject({ code: "STALE_ATTEMPT" });
+    await expect(
+      batcher.write({ ...late, workOrderId: "no-such-order", attempt: 1, expectAttempts: 1 }),
+    ).rejects.toMatchObject({ code: "WORK_ORDER_NOT_FOUND" });
+    expect(await transitionHistory(h.db, order ?? "")).toEqual([
+      "SUBMIT→PENDING",
+      "CLAIM→PREPARING",
+      "READY→RUNNING",
+    ]);
+    expect(await h.db.prisma.executionAttempt.count({ where: { workOrderId: order ?? "" } })).toBe(0);
   });
 });

@@ -2,6 +2,14 @@ import { planTransition, type WorkOrderState } from "@qmc/core";
 import { type PreparedStatement, type PrismaClient, queryPrepared } from "@qmc/db";
 import { GroupCommit } from "../shared/group-commit.ts";
 import {
+  CLAIM_SQL,
+  COMPLETE_SQL,
+  claimParams,
+  completeParams,
+  isPlainClaim,
+  isPlainCompletion,
+} from "./hot-transitions.ts";
+import {
   type AppliedTransition,
   conflictError,
   RETURNED_COLUMNS,
@@ -81,33 +89,108 @@ const BATCH_SQL: PreparedStatement = {
  * statement ran (see GroupCommit) — so an idle system still writes each transition at once.
  */
 export class TransitionBatcher {
-  private readonly group: GroupCommit<Planned, AppliedTransition>;
+  private readonly general: GroupCommit<Planned, AppliedTransition>;
+  /** The two writes of every order get statements (and batches) of their own: hot-transitions.ts. */
+  private readonly claims: GroupCommit<TransitionRequest, AppliedTransition>;
+  private readonly completions: GroupCommit<TransitionRequest, true>;
 
   constructor(
     private readonly prisma: PrismaClient,
     maxBatch = 500,
   ) {
-    this.group = new GroupCommit((batch) => this.write(batch), {
+    const options = <T extends { workOrderId: string } | Planned, R>(
+      write: (batch: T[]) => Promise<Array<R | Error>>,
+    ) => ({
       maxBatch,
-      key: (p) => p.request.workOrderId,
+      key: (item: T) => ("request" in item ? item.request.workOrderId : item.workOrderId),
       // Alone in its own statement, a bad row fails by itself.
-      writeOne: async (p) => {
-        const [result] = await this.write([p]);
-        if (!result || result instanceof Error) throw result ?? new Error("no result");
+      writeOne: async (item: T) => {
+        const [result] = await write([item]);
+        if (result === undefined || result instanceof Error) throw result ?? new Error("no result");
         return result;
       },
-      concurrency: 4,
+      concurrency: 2,
     });
+    const general = (batch: Planned[]) => writeTransitions(this.prisma, batch);
+    const claims = (batch: TransitionRequest[]) => writeClaims(this.prisma, batch);
+    const completions = (batch: TransitionRequest[]) => writeCompletions(this.prisma, batch);
+    this.general = new GroupCommit(general, options(general));
+    this.claims = new GroupCommit(claims, options(claims));
+    this.completions = new GroupCommit(completions, options(completions));
   }
 
-  /** Plans every step first: an impossible event is refused at once, before any write. */
+  /**
+   * Plans every step first: an impossible event is refused at once, before any write. A plain
+   * claim (CLAIM + READY by the worker itself) goes through the claim statement.
+   */
   async apply(request: TransitionRequest): Promise<AppliedTransition> {
-    return this.group.push(plan(request));
+    if (isPlainClaim(request)) return this.claims.push(request);
+    return this.general.push(plan(request));
   }
 
-  private write(batch: Planned[]): Promise<Array<AppliedTransition | Error>> {
-    return writeTransitions(this.prisma, batch);
+  /**
+   * Writes a transition whose caller reads nothing back: a plain completion (RUNNING → COMPLETED
+   * with its attempt row) through its own statement, anything else as {@link apply} does.
+   * @throws as {@link apply}
+   */
+  async write(request: TransitionRequest): Promise<void> {
+    if (isPlainCompletion(request)) await this.completions.push(request);
+    else await this.apply(request);
   }
+}
+
+/** Claims in one statement; each result is the order as claimed, or why it could not be. */
+async function writeClaims(
+  prisma: PrismaClient,
+  batch: TransitionRequest[],
+): Promise<Array<AppliedTransition | Error>> {
+  const rows = await queryPrepared<TransitionedOrder & { _idx: string }>(
+    prisma,
+    CLAIM_SQL,
+    claimParams(batch, new Date()),
+  );
+  // unnest's ordinality counts from 1.
+  const byIdx = new Map(rows.map(({ _idx, ...order }) => [Number(_idx) - 1, order as TransitionedOrder]));
+  return settle(prisma, batch, byIdx, (order) => ({ from: "PENDING", to: "RUNNING", event: "CLAIM", order }));
+}
+
+/** Completions in one statement; each result is `true`, or why it could not be written. */
+async function writeCompletions(
+  prisma: PrismaClient,
+  batch: TransitionRequest[],
+): Promise<Array<true | Error>> {
+  const rows = await queryPrepared<{ _idx: string }>(prisma, COMPLETE_SQL, completeParams(batch, new Date()));
+  const byIdx = new Map(rows.map((row) => [Number(row._idx) - 1, true as const]));
+  return settle(prisma, batch, byIdx, () => true as const);
+}
+
+/**
+ * One result per request, in order: what `moved` (by input position) gives for a request that
+ * moved, the guard's refusal (conflict, stale attempt, no such order) for one that did not.
+ */
+async function settle<M, R>(
+  prisma: PrismaClient,
+  requests: TransitionRequest[],
+  moved: Map<number, M>,
+  result: (moved: M, request: TransitionRequest, idx: number) => R,
+): Promise<Array<R | Error>> {
+  const missing = requests.filter((_, idx) => !moved.has(idx)).map((r) => r.workOrderId);
+  const states = new Map(
+    missing.length
+      ? (
+          await prisma.workOrder.findMany({
+            where: { id: { in: missing } },
+            select: { id: true, state: true, attempts: true },
+          })
+        ).map((o) => [o.id, o])
+      : [],
+  );
+  return requests.map((request, idx) => {
+    const row = moved.get(idx);
+    if (row !== undefined) return result(row, request, idx);
+    const { workOrderId, from, event } = request;
+    return conflictError(workOrderId, from, event, states.get(workOrderId) ?? null, request.expectAttempts);
+  });
 }
 
 /**
@@ -165,30 +248,16 @@ async function writeTransitions(
     JSON.stringify(input),
     input.map((row) => row.id),
   ]);
-  const byIdx = new Map(rows.map((row) => [Number(row._idx), row]));
-  const missing = batch.filter((_, idx) => !byIdx.has(idx)).map((p) => p.request.workOrderId);
-  const states = new Map(
-    missing.length
-      ? (
-          await prisma.workOrder.findMany({
-            where: { id: { in: missing } },
-            select: { id: true, state: true, attempts: true },
-          })
-        ).map((o) => [o.id, o])
-      : [],
+  const byIdx = new Map(rows.map(({ _idx, ...order }) => [Number(_idx), order as TransitionedOrder]));
+  return settle(
+    prisma,
+    batch.map((p) => p.request),
+    byIdx,
+    (order, request, idx): AppliedTransition => ({
+      from: request.from,
+      to: batch[idx]?.to ?? request.from,
+      event: request.event,
+      order,
+    }),
   );
-  return batch.map((p, idx) => {
-    const row = byIdx.get(idx);
-    const { workOrderId, from, event } = p.request;
-    if (!row)
-      return conflictError(
-        workOrderId,
-        from,
-        event,
-        states.get(workOrderId) ?? null,
-        p.request.expectAttempts,
-      );
-    const { _idx, ...order } = row;
-    return { from, to: p.to, event, order: order as TransitionedOrder };
-  });
 }
