@@ -1,3 +1,4 @@
+import "~/lib/zod-jitless";
 import { parseAuditCursor } from "@qmc/core";
 
 export const AUDIT_PAGE_SIZE = 50;
