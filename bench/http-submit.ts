@@ -40,7 +40,7 @@ const { values } = parseArgs({
     next: { type: "boolean", default: false },
     "no-worker": { type: "boolean", default: false },
     "drain-timeout": { type: "string", default: "300s" },
-    /** Write a V8 CPU profile of the web process into this folder (open it in Chrome's DevTools). */
+    /** Write V8 CPU profiles of the web process and the worker into this folder (open them in Chrome's DevTools, or summarise them with bench/cpu-profile-summary.ts). */
     "cpu-prof": { type: "string" },
   },
 });
@@ -152,7 +152,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < stale.length; i += 1000) await redis.unlink(...stale.slice(i, i + 1000));
       redis.disconnect();
       if (!values["no-worker"]) {
-        const worker = startProcess("worker", ["--import", "tsx", "src/main.ts"], `${root}apps/worker`, {
+        const workerArgs = ["--import", "tsx", "src/main.ts"];
+        if (values["cpu-prof"]) workerArgs.unshift("--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`);
+        const worker = startProcess("worker", workerArgs, `${root}apps/worker`, {
           ...env,
           WORKER_ID: "bench-worker",
           NEW_SYSTEM_SLOTS: "64",

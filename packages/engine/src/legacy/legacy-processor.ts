@@ -9,7 +9,7 @@ import { attemptRow } from "../new-system/attempt-record.ts";
 import type { WorkOrderJobData } from "../queues/system-queues.ts";
 import { failStrandedLegacyOrder } from "./legacy-recovery.ts";
 import { type HeldLegacyOrder, LegacyStateWrites, LegacyWriteGaveUp } from "./legacy-state-writes.ts";
-import type { LegacyStatusChange } from "./legacy-status-writer.ts";
+import { type LegacyStatusChange, readDeliveredLegacyOrder } from "./legacy-status-writer.ts";
 
 export interface LegacyProcessorOptions {
   workerId: string;
@@ -105,7 +105,7 @@ export class LegacyProcessor {
 
   private async process(job: Job<WorkOrderJobData>, signal?: AbortSignal): Promise<void> {
     const { workOrderId } = job.data;
-    const order = await this.prisma.legacyWorkOrder.findUnique({ where: { id: workOrderId } });
+    const order = await readDeliveredLegacyOrder(this.prisma, workOrderId);
     const log = this.logger.child({ workOrderId, system: "LEGACY" });
     if (!order || order.migratedAt) return;
     const { workerId } = this.options;

@@ -105,3 +105,34 @@ export async function setLegacyStatus(
   ]);
   return row?.moved === 1;
 }
+
+/** What a legacy worker reads of a delivered order before it claims it. */
+export interface DeliveredLegacyOrder {
+  id: string;
+  kind: string;
+  payload: unknown;
+  status: string;
+  workerId: string | null;
+  startedAt: Date | null;
+  submittedAt: Date;
+  migratedAt: Date | null;
+}
+
+const READ_DELIVERED_SQL: PreparedStatement = {
+  name: "qmc_legacy_delivered_v1",
+  text: `SELECT "id", "kind", "payload", "status", "workerId", "startedAt", "submittedAt", "migratedAt"
+    FROM "LegacyWorkOrder" WHERE "id" = $1`,
+};
+
+/**
+ * The order a delivered legacy job names, or null. A prepared statement rather than Prisma's
+ * client: it runs once per legacy order, where the client's query building cost more CPU than
+ * Postgres spent answering.
+ */
+export async function readDeliveredLegacyOrder(
+  prisma: PrismaClient,
+  workOrderId: string,
+): Promise<DeliveredLegacyOrder | null> {
+  const [row] = await queryPrepared<DeliveredLegacyOrder>(prisma, READ_DELIVERED_SQL, [workOrderId]);
+  return row ?? null;
+}
