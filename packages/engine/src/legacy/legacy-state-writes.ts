@@ -4,7 +4,12 @@ import type { Logger } from "@qmc/runtime";
 import { type OrderMetrics, recordLegacyFinish } from "../metrics/order-metrics.ts";
 import { attemptRow } from "../new-system/attempt-record.ts";
 import { writeUntilLanded } from "../shared/write-until-landed.ts";
-import { type LegacyClaim, type LegacyStatusChange, setLegacyStatus } from "./legacy-status-writer.ts";
+import {
+  type LegacyClaim,
+  LegacyStatusBatcher,
+  type LegacyStatusChange,
+  setLegacyStatus,
+} from "./legacy-status-writer.ts";
 
 export interface LegacyStateWritesDeps {
   prisma: PrismaClient;
@@ -61,7 +66,12 @@ const IN_FLIGHT = new Set<LegacyStatus>(["building", "running"]);
  * connection costs a retry, never the order.
  */
 export class LegacyStateWrites {
-  constructor(private readonly deps: LegacyStateWritesDeps) {}
+  /** Concurrent orders' changes share a statement and a commit. */
+  private readonly batcher: LegacyStatusBatcher;
+
+  constructor(private readonly deps: LegacyStateWritesDeps) {
+    this.batcher = new LegacyStatusBatcher(deps.prisma);
+  }
 
   /**
    * Lands `change` on `order`: true when it landed (also when an earlier try committed but its
@@ -73,7 +83,7 @@ export class LegacyStateWrites {
     let retried = false;
     let landed: boolean;
     try {
-      landed = await writeUntilLanded(() => setLegacyStatus(this.deps.prisma, order.id, change), {
+      landed = await writeUntilLanded(() => this.batcher.set(order.id, change), {
         deadlineMs: this.deps.writeRetryMs,
         onRetry: (error, tries, delayMs) => {
           retried = true;

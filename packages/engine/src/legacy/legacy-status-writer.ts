@@ -1,5 +1,6 @@
 import type { LegacyStatus } from "@qmc/core";
 import { type PreparedStatement, type Prisma, type PrismaClient, queryPrepared } from "@qmc/db";
+import { GroupCommit } from "../shared/group-commit.ts";
 
 export type LegacyFields = Pick<
   Prisma.LegacyWorkOrderUpdateManyMutationInput,
@@ -42,42 +43,80 @@ const FIELD_TYPES = {
 const SET_FIELDS_SQL = Object.entries(FIELD_TYPES)
   .map(
     ([field, type]) =>
-      `"${field}" = CASE WHEN $5::jsonb ? '${field}' THEN ($5::jsonb->>'${field}')::${type} ELSE o."${field}" END`,
+      `"${field}" = CASE WHEN i.fields ? '${field}' THEN (i.fields->>'${field}')::${type} ELSE o."${field}" END`,
   )
   .join(",\n      ");
 
 /**
- * One status change in one statement (one round trip, one commit): the guarded update, its
- * history row and the attempt row, each of the last two only when the update matched.
- * $1 id, $2 from, $3 to, $4 at, $5 fields (jsonb), $6 writing worker, $7/$8 the claim's worker and
- * start (null: no claim), $9 the attempt row (jsonb or null).
+ * Status changes of many orders in one statement (one round trip, one commit): each its own
+ * guarded update, with its history row and attempt row only when the update matched.
+ * $1 the changes (jsonb: idx, id, from, to, worker, fields, claim_worker, claim_started,
+ * attempt_row), $2 the write's time, $3 the ids again (lets the planner use the primary key).
+ * Returns the positions (`idx`) of the changes that landed.
  */
-const SET_STATUS_SQL: PreparedStatement = {
-  name: "qmc_legacy_status_v1",
+const SET_STATUSES_SQL: PreparedStatement = {
+  name: "qmc_legacy_statuses_v1",
   text: `
-  WITH moved AS (
-    UPDATE "LegacyWorkOrder" o SET "status" = $3, "updatedAt" = $4::timestamp(3),
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(idx int, id text, "from" text, "to" text, worker text,
+      fields jsonb, claim_worker text, claim_started text, attempt_row jsonb)
+  ), moved AS (
+    UPDATE "LegacyWorkOrder" o SET "status" = i."to", "updatedAt" = $2::timestamp(3),
       ${SET_FIELDS_SQL}
-    WHERE o."id" = $1 AND o."status" = $2 AND o."migratedAt" IS NULL
-      AND ($7::text IS NULL OR (o."workerId" = $7::text AND o."startedAt" = $8::timestamp(3)))
-    RETURNING o."id"
+    FROM input i
+    WHERE o."id" = ANY($3::text[]) AND o."id" = i.id AND o."status" = i."from" AND o."migratedAt" IS NULL
+      AND (i.claim_worker IS NULL
+        OR (o."workerId" = i.claim_worker AND o."startedAt" = i.claim_started::timestamp(3)))
+    RETURNING i.idx, i.id, i."from", i."to", i.worker, i.attempt_row
   ), change AS (
     INSERT INTO "LegacyStatusChange" ("workOrderId", "fromStatus", "toStatus", "at", "workerId")
-    SELECT "id", $2, $3, $4::timestamp(3), $6 FROM moved
+    SELECT id, "from", "to", $2::timestamp(3), worker FROM moved ORDER BY idx
   ), attempt AS (
     INSERT INTO "ExecutionAttempt" ("system", "role", "workOrderId", "attempt", "workerId", "startedAt", "endedAt",
       "exitCode", "errorClass", "errorMessage", "outputDigest", "outputBytes", "durationMs", "queuedMs")
-    SELECT a.system::"QueueSystem", a.role::"WorkOrderRole", m."id", a.attempt, a."workerId", a."startedAt"::timestamp(3),
+    SELECT a.system::"QueueSystem", a.role::"WorkOrderRole", m.id, a.attempt, a."workerId", a."startedAt"::timestamp(3),
       a."endedAt"::timestamp(3), a."exitCode", a."errorClass", a."errorMessage", a."outputDigest", a."outputBytes",
       a."durationMs", a."queuedMs"
-    FROM moved m CROSS JOIN jsonb_to_record($9::jsonb) AS a(system text, role text, attempt int, "workerId" text,
-      "startedAt" text, "endedAt" text, "exitCode" int, "errorClass" text, "errorMessage" text,
+    FROM moved m CROSS JOIN LATERAL jsonb_to_record(m.attempt_row) AS a(system text, role text, attempt int,
+      "workerId" text, "startedAt" text, "endedAt" text, "exitCode" int, "errorClass" text, "errorMessage" text,
       "outputDigest" text, "outputBytes" int, "durationMs" int, "queuedMs" int)
-    WHERE $9::jsonb IS NOT NULL
+    WHERE m.attempt_row IS NOT NULL
     ON CONFLICT DO NOTHING
   )
-  SELECT count(*)::int AS moved FROM moved`,
+  SELECT idx FROM moved`,
 };
+
+/** One order's change, as the batched statement takes it. */
+export interface LegacyStatusWrite {
+  workOrderId: string;
+  change: LegacyStatusChange;
+}
+
+/** Writes the changes in one statement; for each, whether it landed (see {@link setLegacyStatus}). */
+export async function setLegacyStatuses(
+  prisma: PrismaClient,
+  writes: LegacyStatusWrite[],
+): Promise<boolean[]> {
+  // Dates become ISO strings (Date.prototype.toJSON), which the casts read.
+  const input = writes.map(({ workOrderId, change }, idx) => ({
+    idx,
+    id: workOrderId,
+    from: change.from,
+    to: change.to,
+    worker: change.workerId,
+    fields: change.fields ?? {},
+    claim_worker: change.claim?.workerId ?? null,
+    claim_started: change.claim?.startedAt ?? null,
+    attempt_row: change.attemptRow ?? null,
+  }));
+  const rows = await queryPrepared<{ idx: number }>(prisma, SET_STATUSES_SQL, [
+    JSON.stringify(input),
+    new Date().toISOString(),
+    input.map((row) => row.id),
+  ]);
+  const landed = new Set(rows.map((row) => Number(row.idx)));
+  return writes.map((_, idx) => landed.has(idx));
+}
 
 /**
  * The legacy system's status change, guarded like the new one's (`WHERE status = <from>`, and
@@ -90,20 +129,34 @@ export async function setLegacyStatus(
   workOrderId: string,
   change: LegacyStatusChange,
 ): Promise<boolean> {
-  const { from, to, workerId, fields = {}, claim, attemptRow } = change;
-  const [row] = await queryPrepared<{ moved: number }>(prisma, SET_STATUS_SQL, [
-    workOrderId,
-    from,
-    to,
-    new Date().toISOString(),
-    // Dates become ISO strings (Date.prototype.toJSON), which the casts read.
-    JSON.stringify(fields),
-    workerId,
-    claim?.workerId ?? null,
-    claim?.startedAt.toISOString() ?? null,
-    attemptRow ? JSON.stringify(attemptRow) : null,
-  ]);
-  return row?.moved === 1;
+  const [landed] = await setLegacyStatuses(prisma, [{ workOrderId, change }]);
+  return landed === true;
+}
+
+/**
+ * Group commit for a legacy worker's status changes (see GroupCommit): changes that arrive
+ * together — dozens of orders at the worker's concurrency — share one statement and one commit,
+ * each keeping its own guard. An idle worker writes each at once.
+ */
+export class LegacyStatusBatcher {
+  private readonly group: GroupCommit<LegacyStatusWrite, boolean>;
+
+  constructor(prisma: PrismaClient, maxBatch = 200) {
+    const write = (batch: LegacyStatusWrite[]) => setLegacyStatuses(prisma, batch);
+    this.group = new GroupCommit(write, {
+      maxBatch,
+      key: (w) => w.workOrderId,
+      // No retry of a failed batch row by row: a batch cut after its commit would then read as
+      // refused. Every change fails with the batch's error, and its caller's retry (which knows
+      // it retried) checks whether its change landed before trying again.
+      concurrency: 2,
+    });
+  }
+
+  /** As {@link setLegacyStatus}, batched with whatever else is being written. */
+  set(workOrderId: string, change: LegacyStatusChange): Promise<boolean> {
+    return this.group.push({ workOrderId, change });
+  }
 }
 
 /** What a legacy worker reads of a delivered order before it claims it. */

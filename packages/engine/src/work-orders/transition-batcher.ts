@@ -98,25 +98,28 @@ export class TransitionBatcher {
     private readonly prisma: PrismaClient,
     maxBatch = 500,
   ) {
-    const options = <T extends { workOrderId: string } | Planned, R>(
-      write: (batch: T[]) => Promise<Array<R | Error>>,
-    ) => ({
+    const general = (batch: Planned[]) => writeTransitions(this.prisma, batch);
+    this.general = new GroupCommit(general, {
       maxBatch,
-      key: (item: T) => ("request" in item ? item.request.workOrderId : item.workOrderId),
+      key: (p) => p.request.workOrderId,
       // Alone in its own statement, a bad row fails by itself.
-      writeOne: async (item: T) => {
-        const [result] = await write([item]);
+      writeOne: async (p) => {
+        const [result] = await general([p]);
         if (result === undefined || result instanceof Error) throw result ?? new Error("no result");
         return result;
       },
       concurrency: 2,
     });
-    const general = (batch: Planned[]) => writeTransitions(this.prisma, batch);
-    const claims = (batch: TransitionRequest[]) => writeClaims(this.prisma, batch);
-    const completions = (batch: TransitionRequest[]) => writeCompletions(this.prisma, batch);
-    this.general = new GroupCommit(general, options(general));
-    this.claims = new GroupCommit(claims, options(claims));
-    this.completions = new GroupCommit(completions, options(completions));
+    // The worker's own claims and completions carry nothing a cast could refuse, so a failed
+    // batch is not retried row by row: a batch cut after its commit would then read as refused.
+    // Each write fails with the batch's error and its caller's retry, which knows it retried,
+    // checks what landed (FencedWrites).
+    const hot = { maxBatch, key: (r: TransitionRequest) => r.workOrderId, concurrency: 2 };
+    this.claims = new GroupCommit((batch: TransitionRequest[]) => writeClaims(this.prisma, batch), hot);
+    this.completions = new GroupCommit(
+      (batch: TransitionRequest[]) => writeCompletions(this.prisma, batch),
+      hot,
+    );
   }
 
   /**
