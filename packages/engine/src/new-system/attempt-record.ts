@@ -34,9 +34,3 @@ export function attemptRow(
     durationMs: run ? run.durationMs : endedAt.getTime() - facts.startedAt.getTime(),
   };
 }
-
-/** The same row as JSON (dates as ISO strings), to travel inside a batched transition. */
-export function attemptRowJson(facts: AttemptFacts, outcome: RecordedOutcome): Record<string, unknown> {
-  const row = attemptRow(facts, outcome);
-  return { ...row, startedAt: facts.startedAt.toISOString(), endedAt: (row.endedAt as Date).toISOString() };
-}

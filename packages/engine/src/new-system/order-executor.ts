@@ -13,7 +13,7 @@ import { type OrderMetrics, recordStarted } from "../metrics/order-metrics.ts";
 import { jobOptions, type SystemQueues } from "../queues/system-queues.ts";
 import type { TransitionBatcher } from "../work-orders/transition-batcher.ts";
 import type { TransitionedOrder, TransitionFields } from "../work-orders/transition-writer.ts";
-import { attemptRowJson } from "./attempt-record.ts";
+import { attemptRow } from "./attempt-record.ts";
 import { FencedWrites } from "./fenced-writes.ts";
 import { asSubmitted } from "./submitted-at.ts";
 
@@ -161,7 +161,7 @@ export class OrderExecutor {
       errorMessage: `worker ${order.workerId ?? "?"} stopped while the order was ${order.state} (${why})`,
       run: null,
     };
-    const row = attemptRowJson(
+    const row = attemptRow(
       this.attemptFacts(order, order.attempts, order.startedAt, order.workerId ?? "unknown"),
       outcome,
     );
@@ -196,7 +196,7 @@ export class OrderExecutor {
         attempt,
         outcome,
         signal,
-        attemptRowJson(this.attemptFacts(order, attempt, startedAt), outcome),
+        attemptRow(this.attemptFacts(order, attempt, startedAt), outcome),
       );
     } finally {
       this.executing.delete(order.id);
