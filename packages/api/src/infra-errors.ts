@@ -1,4 +1,5 @@
 import { DomainError } from "@qmc/core";
+import { isUnavailableSqlState, PG_CONNECTION_MESSAGES, SOCKET_ERROR_CODES } from "@qmc/db";
 
 /**
  * Infrastructure faults as typed domain errors. An API call can fail because Postgres or Redis is
@@ -63,24 +64,6 @@ const SQLSTATE_UNSTORABLE = new Set([
   "22P05",
   "54000",
 ]);
-/** Node socket errors: the peer is not there. */
-const SOCKET_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-]);
-/** node-postgres and its pool, when the server went away or never answered. */
-const PG_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect/,
-  /is not queryable/,
-  /^Cannot use a pool after calling end/,
-];
 /** ioredis and BullMQ, when Redis is down (offline queue off, retries used up, closed). */
 const REDIS_MESSAGES = [/^Connection is closed/, /enableOfflineQueue options is false/, /^Command timed out/];
 const REDIS_ERROR_NAMES = new Set([
@@ -145,21 +128,16 @@ function classifyOne(node: Node): Fault | null {
     if (SQLSTATE_UNSTORABLE.has(sqlState)) return { kind: "unstorable" };
   }
   if (typeof node.kind === "string" && ADAPTER_UNSTORABLE.has(node.kind)) return { kind: "unstorable" };
-  if (PG_MESSAGES.some((re) => re.test(message))) return postgres;
+  if (PG_CONNECTION_MESSAGES.some((re) => re.test(message))) return postgres;
   if (REDIS_ERROR_NAMES.has(name) || REDIS_MESSAGES.some((re) => re.test(message))) {
     return { kind: "unavailable", service: "redis" };
   }
   // A bare socket error: Postgres errors reach the API wrapped by Prisma (above), so a bare
   // one comes from ioredis (a connect, or BullMQ waiting for its connection).
-  if (SOCKET_CODES.has(code) && typeof node.syscall === "string") {
+  if (SOCKET_ERROR_CODES.has(code) && typeof node.syscall === "string") {
     return { kind: "unavailable", service: "redis" };
   }
   return null;
-}
-
-/** Class 08 (connection exception), admin/crash shutdown, cannot connect now, too many connections. */
-function isUnavailableSqlState(sqlState: string): boolean {
-  return sqlState.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "53400"].includes(sqlState);
 }
 
 /**

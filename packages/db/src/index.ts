@@ -5,6 +5,7 @@ export {
   type PrismaClientOptions,
   queryPrepared,
 } from "./client.ts";
+export { isUnavailableSqlState, PG_CONNECTION_MESSAGES, SOCKET_ERROR_CODES } from "./connection-faults.ts";
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, withDatabaseName } from "./database-url.ts";
 export { checkPostgres, DatabaseUnavailableError, dropDatabase, ensureDatabase } from "./ensure-database.ts";
 export type {

@@ -1,6 +1,7 @@
 import type { LegacyStatus } from "@qmc/core";
 import { type PreparedStatement, type Prisma, type PrismaClient, queryPrepared } from "@qmc/db";
 import { GroupCommit } from "../shared/group-commit.ts";
+import { jsonSetClauses } from "../shared/json-set-clauses.ts";
 
 export type LegacyFields = Pick<
   Prisma.LegacyWorkOrderUpdateManyMutationInput,
@@ -40,12 +41,7 @@ const FIELD_TYPES = {
   errorMessage: "text",
 } as const satisfies Record<keyof LegacyFields, string>;
 
-const SET_FIELDS_SQL = Object.entries(FIELD_TYPES)
-  .map(
-    ([field, type]) =>
-      `"${field}" = CASE WHEN i.fields ? '${field}' THEN (i.fields->>'${field}')::${type} ELSE o."${field}" END`,
-  )
-  .join(",\n      ");
+const SET_FIELDS_SQL = jsonSetClauses(FIELD_TYPES, "i.fields", "o");
 
 /**
  * Status changes of many orders in one statement (one round trip, one commit): each its own

@@ -1,4 +1,5 @@
 import { DomainError } from "@qmc/core";
+import { isUnavailableSqlState, PG_CONNECTION_MESSAGES, SOCKET_ERROR_CODES } from "@qmc/db";
 
 // How a submit group's statement failed: a row of one member (write the members one by one) or
 // a database that is not answering (every member gets SERVICE_UNAVAILABLE).
@@ -15,21 +16,6 @@ export function isRowFault(error: unknown): boolean {
   return state !== null && (state.startsWith("22") || state.startsWith("23") || state === "40P01");
 }
 
-const CONNECTION_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect/,
-  /is not queryable/,
-  /^Cannot use a pool after calling end/,
-];
-const SOCKET_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-]);
-
 /**
  * The statement runs on node-postgres directly (not through Prisma, whose errors the API already
  * classifies), so a lost database is named here: SERVICE_UNAVAILABLE for postgres. Other errors
@@ -40,9 +26,9 @@ export function postgresFault(error: unknown): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const lost =
     state !== null
-      ? state.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "53400"].includes(state)
-      : (typeof code === "string" && SOCKET_CODES.has(code)) ||
-        (typeof message === "string" && CONNECTION_MESSAGES.some((re) => re.test(message)));
+      ? isUnavailableSqlState(state)
+      : (typeof code === "string" && SOCKET_ERROR_CODES.has(code)) ||
+        (typeof message === "string" && PG_CONNECTION_MESSAGES.some((re) => re.test(message)));
   if (!lost) return error;
   const unavailable = new DomainError(
     "SERVICE_UNAVAILABLE",

@@ -1,6 +1,7 @@
 import { planTransition, type WorkOrderState } from "@qmc/core";
 import { type PreparedStatement, type PrismaClient, queryPrepared } from "@qmc/db";
 import { GroupCommit } from "../shared/group-commit.ts";
+import { jsonSetClauses } from "../shared/json-set-clauses.ts";
 import {
   CLAIM_SQL,
   COMPLETE_SQL,
@@ -25,14 +26,9 @@ interface Planned {
   to: WorkOrderState;
 }
 
-/** One column update driven by the request's `set` object: kept when the key is absent. */
-const SET_SQL = Object.entries(SETTABLE_COLUMNS)
-  .filter(([column]) => column !== "attempts")
-  .map(
-    ([column, type]) =>
-      `"${column}" = CASE WHEN i.set ? '${column}' THEN (i.set->>'${column}')::${type} ELSE w."${column}" END`,
-  )
-  .join(",\n        ");
+/** The columns a request's `set` may change (attempts apart: it has its own rule below). */
+const { attempts: _attempts, ...SET_COLUMNS } = SETTABLE_COLUMNS;
+const SET_SQL = jsonSetClauses(SET_COLUMNS, "i.set", "w");
 
 const BATCH_SQL: PreparedStatement = {
   name: "qmc_transition_batch_v3",
@@ -240,9 +236,8 @@ async function writeTransitions(
     worker: p.request.workerId ?? null,
     metadata: p.request.metadata ?? null,
     actor: p.request.actor,
-    set: Object.fromEntries(
-      Object.entries(p.request.set ?? {}).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
-    ),
+    // Dates become ISO text in JSON.stringify (Date.prototype.toJSON), which the casts read.
+    set: p.request.set ?? {},
     steps: p.steps,
     attempt_row: p.request.attemptRow ?? null,
   }));
