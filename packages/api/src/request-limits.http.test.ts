@@ -115,7 +115,9 @@ describe("request body limit", () => {
     // Answered while the client was still sending: the server stopped reading near 2 MiB
     // (plus what the sockets buffer), instead of reading all 50 MB and parsing it.
     expect(result.sentWhenAnswered).toBeLessThan(16 * 1024 * 1024);
-    expect(result.rssGrowth).toBeLessThan(24 * 1024 * 1024);
+    // RSS is this whole process (client buffers, socket buffers, garbage not yet collected), so
+    // it only bounds coarsely: a server that held the body would grow by its 50 MB and more.
+    expect(result.rssGrowth).toBeLessThan(40 * 1024 * 1024);
     expect(result.elapsedMs).toBeLessThan(5_000);
     // Nobody was looked up or audited for it.
     expect(await h.engine.db.prisma.auditEvent.count({ where: { actor: "mallory@example.com" } })).toBe(0);
