@@ -75,7 +75,7 @@ async function describeData(): Promise<{ summary: string; ids: SeededIds }> {
       Array<{ orders: bigint; open: bigint; transitions: bigint; rollups: bigint }>
     >(
       `SELECT (SELECT count(*) FROM "WorkOrder") + (SELECT count(*) FROM "LegacyWorkOrder") AS orders,
-              (SELECT count(*) FROM "WorkOrder" WHERE "state" IN ('PENDING', 'PREPARING', 'RUNNING', 'WAITING_RETRY'))
+              (SELECT count(*) FROM "WorkOrder" WHERE "terminalState" IS NULL)
               + (SELECT count(*) FROM "LegacyWorkOrder" WHERE "status" IN ('queued', 'building', 'running')) AS open,
               (SELECT count(*) FROM "StateTransition") AS transitions, (SELECT count(*) FROM "MetricRollup") AS rollups`,
     );

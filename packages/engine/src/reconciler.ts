@@ -15,6 +15,7 @@ import {
   type SystemQueues,
   type WorkOrderJobData,
 } from "./queues/system-queues.ts";
+import { inStates } from "./work-orders/state-filter.ts";
 
 export interface ReconcilerOptions {
   workerId: string;
@@ -145,7 +146,7 @@ export class Reconciler {
     return async (after: string | null, take: number): Promise<Candidate[]> => {
       const rows = await this.prisma.workOrder.findMany({
         where: {
-          state: { in: ["PENDING", "WAITING_RETRY"] },
+          ...inStates(["PENDING", "WAITING_RETRY"]),
           updatedAt: { lt: before },
           ...(after ? { id: { gt: after } } : {}),
         },
@@ -186,7 +187,7 @@ export class Reconciler {
     return async (after: string | null, take: number): Promise<Candidate[]> => {
       const rows = await this.prisma.workOrder.findMany({
         where: {
-          state: { in: ["PREPARING", "RUNNING"] },
+          ...inStates(["PREPARING", "RUNNING"]),
           updatedAt: { lt: before },
           ...(after ? { id: { gt: after } } : {}),
         },

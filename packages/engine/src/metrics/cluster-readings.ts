@@ -37,7 +37,7 @@ export interface OpenOrdersReading {
 
 /**
  * Orders not yet terminal, per system, role and state. Reads only the open part of each table
- * through its state index, never the (large) terminal part: finished orders are counted by the
+ * through its open-orders index, never the (large) terminal part: finished orders are counted by the
  * rollups instead.
  */
 export async function readOpenOrders(prisma: PrismaClient): Promise<OpenOrdersReading[]> {
@@ -45,7 +45,7 @@ export async function readOpenOrders(prisma: PrismaClient): Promise<OpenOrdersRe
     Array<{ system: "LEGACY" | "NEW"; role: string; state: string; n: bigint }>
   >`
     SELECT 'NEW' AS system, "role"::text AS role, "state"::text AS state, count(*) AS n FROM "WorkOrder"
-      WHERE "state" IN ('PENDING', 'PREPARING', 'RUNNING', 'WAITING_RETRY') GROUP BY "role", "state"
+      WHERE "terminalState" IS NULL GROUP BY "role", "state"
     UNION ALL
     SELECT 'LEGACY', 'PRIMARY', CASE "status" WHEN 'queued' THEN 'PENDING' WHEN 'building' THEN 'PREPARING'
       ELSE 'RUNNING' END, count(*) FROM "LegacyWorkOrder"

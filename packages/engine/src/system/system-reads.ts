@@ -8,6 +8,7 @@ import {
 } from "@qmc/core";
 import type { PrismaClient, WorkerHeartbeat } from "@qmc/db";
 import type { SystemQueues } from "../queues/system-queues.ts";
+import { inStates } from "../work-orders/state-filter.ts";
 
 /** New-system states an order can still leave: the ones a depth counts. */
 export const OPEN_STATES = WORK_ORDER_STATES.filter((s) => !isTerminalState(s)) as Array<
@@ -40,7 +41,7 @@ const zeroes = <K extends string>(keys: readonly K[]) =>
 
 /**
  * Queue depths for the dashboards, polled every 1.5 s per open tab: two Redis round trips and two
- * counts over open states only. The state indexes (`WorkOrder(state, …)`,
+ * counts over open states only. The open orders' indexes (`WorkOrder_open_createdAt_idx`,
  * `LegacyWorkOrder(status, …)`) reach the open rows without touching the finished ones, so the
  * cost follows the backlog, not the history.
  */
@@ -54,7 +55,7 @@ export async function readQueueDepthsNow(deps: {
     queues.newSystem.getJobCounts(...JOB_STATES),
     prisma.workOrder.groupBy({
       by: ["state"],
-      where: { state: { in: OPEN_STATES }, role: "PRIMARY" },
+      where: { ...inStates(OPEN_STATES), role: "PRIMARY" },
       _count: true,
     }),
     prisma.legacyWorkOrder.groupBy({

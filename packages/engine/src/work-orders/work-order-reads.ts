@@ -1,6 +1,7 @@
 import { DomainError, type WorkOrderState } from "@qmc/core";
 import type { PrismaClient } from "@qmc/db";
 import { type CursorPageRequest, cursorPageArgs, cursorPageOf } from "../shared/cursor-page.ts";
+import { inStates } from "./state-filter.ts";
 
 /**
  * The console's reads of orders, next to the writes of the same rows (submit, transitions,
@@ -87,7 +88,7 @@ async function findNewSystemOrders(
 ) {
   const rows = await prisma.workOrder.findMany({
     where: {
-      ...(request.state ? { state: request.state } : {}),
+      ...(request.state ? inStates(request.state) : {}),
       ...(request.kind ? { kind: request.kind } : {}),
       ...(request.role ? { role: request.role } : {}),
       // Every shadow copy has the order it shadows: this condition lets the planner use the
