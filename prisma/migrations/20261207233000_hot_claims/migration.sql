@@ -21,6 +21,10 @@ CREATE INDEX "WorkOrder_open_createdAt_idx" ON "WorkOrder"("createdAt") WHERE "t
 CREATE INDEX "WorkOrder_terminalState_createdAt_idx" ON "WorkOrder"("terminalState", "createdAt")
   WHERE "terminalState" IS NOT NULL;
 
--- Room on each page for the claimed version of its orders (new pages only; old ones are full of
--- finished orders that are not updated again).
-ALTER TABLE "WorkOrder" SET (fillfactor = 75);
+-- Room on each page for the claimed version of its orders: an update puts the new version on its
+-- row's page whenever it fits, HOT or not, so the finishes of some orders take the room the
+-- claims of others need. Measured (10,000 orders, 200 slots): at fill factor 75 a fifth of the
+-- claims were HOT, at 50 all of them; the table was as large either way while orders ran, since
+-- each order leaves three row versions until vacuum. (New pages only; old ones hold finished
+-- orders, which are not updated again.)
+ALTER TABLE "WorkOrder" SET (fillfactor = 50);
