@@ -111,7 +111,11 @@ async function main(): Promise<void> {
     for (const r of chosen) {
       if (!(await measure(r.label, (prisma) => r.read(web.callerFor(prisma), prisma, ids)))) missed++;
     }
-    console.log("\nfor contrast, not console reads:");
+    console.log("\nfor contrast, not polled reads:");
+    // The confirmation's one-off count (a click), which the standing dry run no longer makes.
+    await measure("audit.bulkResubmitPlan exact (every submission)", (prisma) =>
+      web.callerFor(prisma).audit.bulkResubmitPlan({ exact: true }),
+    );
     await measure("old system.queueDepths order counts (all history)", (prisma) =>
       prisma.$queryRawUnsafe(OLD_DEPTHS_SQL),
     );

@@ -108,6 +108,7 @@ export const DASHBOARD_READS: DashboardRead[] = [
   read("audit.find", "audit.find subject", (c, _, ids) =>
     c.audit.find({ subjectId: ids.workOrderId, limit: 50 }),
   ),
+  // The standing dry run the Audit page refreshes (counts capped past 1,000).
   read("audit.bulkResubmitPlan", "audit.bulkResubmitPlan (every submission)", (c) =>
     c.audit.bulkResubmitPlan({}),
   ),

@@ -32,6 +32,7 @@ export type { EngineResources } from "./resources.ts";
 export {
   type BulkResubmitPlan,
   type BulkResubmitRequest,
+  PLAN_COUNT_CAP,
   planBulkResubmit,
   resumeBulkResubmit,
   startBulkResubmit,

@@ -7,25 +7,49 @@ import { findRun, insertQueuedRun, reopenFailedRun } from "../runs/run-store.ts"
 import { type ResubmitFilter, storeBulkFilter, submissionsWhere } from "./bulk-resubmit-filter.ts";
 
 export interface BulkResubmitPlan {
-  /** Submissions a run would re-submit: primary orders only. */
+  /** Submissions a run would re-submit: primary orders only (at most the cap when not exact). */
   count: number;
-  /** Shadow copies' submissions the filter also matched, which are never re-submitted. */
-  excludedShadows: number;
+  /**
+   * Shadow copies' submissions the filter also matched, which are never re-submitted; counted
+   * only for an exact plan (null otherwise): shadows can be few among a million submissions, and
+   * finding that out reads them all.
+   */
+  excludedShadows: number | null;
+  /**
+   * False when the count reached the cap: there are more than it says. The console's standing
+   * dry run is capped (it is refreshed while the page is open, and a filter can match a million
+   * submissions); the confirmation asks for the exact counts once.
+   */
+  exact: boolean;
   /** The newest event the plan covers: the run takes exactly these, not later ones. */
   upToId: bigint;
   sampleSubjectIds: string[];
 }
 
-/** The dry run: how many submissions the filter selects now, how many shadows it leaves out, up to which event. */
+/** Where a standing dry run stops counting: enough to say "more than 1,000" (the confirmation counts all). */
+export const PLAN_COUNT_CAP = 1_000;
+
+/**
+ * The dry run: how many submissions the filter selects now, up to which event, and (when
+ * `exact`) how many shadows it leaves out. Without `exact` the count stops past `cap`
+ * ({@link PLAN_COUNT_CAP}); an exact plan reads every matching submission (a one-off, for the
+ * confirmation).
+ */
 export async function planBulkResubmit(
   prisma: PrismaClient,
   filter: ResubmitFilter,
+  options: { exact?: boolean; cap?: number } = {},
 ): Promise<BulkResubmitPlan> {
+  const cap = options.cap ?? PLAN_COUNT_CAP;
+  const exact = options.exact === true;
   const newest = await prisma.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
   const upToId = newest?.id ?? 0n;
   const [count, excludedShadows, sample] = await Promise.all([
-    prisma.auditEvent.count({ where: submissionsWhere(filter, upToId, "primary") }),
-    prisma.auditEvent.count({ where: submissionsWhere(filter, upToId, "shadow") }),
+    prisma.auditEvent.count({
+      where: submissionsWhere(filter, upToId, "primary"),
+      ...(exact ? {} : { take: cap + 1 }),
+    }),
+    exact ? prisma.auditEvent.count({ where: submissionsWhere(filter, upToId, "shadow") }) : null,
     prisma.auditEvent.findMany({
       where: submissionsWhere(filter, upToId, "primary"),
       orderBy: { id: "asc" },
@@ -33,7 +57,13 @@ export async function planBulkResubmit(
       select: { subjectId: true },
     }),
   ]);
-  return { count, excludedShadows, upToId, sampleSubjectIds: sample.map((s) => s.subjectId) };
+  return {
+    count: exact ? count : Math.min(count, cap),
+    excludedShadows,
+    exact: exact || count <= cap,
+    upToId,
+    sampleSubjectIds: sample.map((s) => s.subjectId),
+  };
 }
 
 export interface BulkResubmitDeps {

@@ -71,19 +71,32 @@ export const auditRouter = createTRPCRouter({
   /**
    * Dry run of a bulk resubmission: how many primary submissions, up to which event, and how many
    * shadow copies' submissions the filter matched that are left out (shadows are never re-submitted).
+   * Counts past 1,000 are capped, and shadows counted, only when `exact` (see the input).
    */
   bulkResubmitPlan: ordersWriteProcedure
-    .input(ZResubmitFilter)
+    .input(
+      ZResubmitFilter.extend({
+        /**
+         * Count every matching submission and the shadow copies left out (a one-off, for the
+         * confirmation). Without it the count stops past 1,000 (`exact: false`) and shadows are not
+         * counted (`excludedShadows: null`): the console refreshes this dry run while its page is
+         * open, and a filter can match a million submissions.
+         */
+        exact: z.boolean().default(false),
+      }),
+    )
     .output(
       z.object({
         count: z.number().int(),
-        excludedShadows: z.number().int(),
+        excludedShadows: z.number().int().nullable(),
+        exact: z.boolean(),
         upToId: z.string(),
         sampleSubjectIds: z.array(z.string()),
       }),
     )
     .query(async ({ ctx, input }) => {
-      const plan = await planBulkResubmit(ctx.services.prisma, input);
+      const { exact, ...filter } = input;
+      const plan = await planBulkResubmit(ctx.services.prisma, filter, { exact });
       return { ...plan, upToId: String(plan.upToId) };
     }),
 

@@ -75,18 +75,31 @@ function RunProgress({ runId }: { runId: string }) {
 
 /** How often the dry-run count is recounted while the page is open. */
 const PLAN_REFRESH_MS = 15_000;
+
+/** "123" or, past the standing dry run's cap, "more than 1,000". */
+function countText(plan: { count: number; exact: boolean }): string {
+  return plan.exact ? formatCount(plan.count) : `more than ${formatCount(plan.count)}`;
+}
 export function BulkResubmit({ filters }: { filters: AuditFilters }) {
   const trpc = useTRPC();
   const notify = useToast();
   const filter = resubmitFilter(filters);
-  // The dry-run count scans every submission the filter matches (a million over a busy month):
-  // refreshed every 15 s and whenever the dialog opens, not at the live 1.5 s.
+  // The standing dry run stops counting past 1,000 (a filter can match a million submissions
+  // over a busy month) and is refreshed every 15 s, not at the live 1.5 s; the confirmation counts
+  // every matching submission once, when it opens, and starts the run on that count.
   const plan = useQuery({
     ...trpc.audit.bulkResubmitPlan.queryOptions(filter),
     ...liveQuery,
     refetchInterval: PLAN_REFRESH_MS,
   });
   const [open, setOpen] = useState(false);
+  const exactPlan = useQuery({
+    ...trpc.audit.bulkResubmitPlan.queryOptions({ ...filter, exact: true }),
+    enabled: open,
+    staleTime: 0,
+    gcTime: 0,
+    refetchOnWindowFocus: false,
+  });
   const [reason, setReason] = useState("");
   const [runId, setRunId] = useState<string | null>(null);
   // A run still going (started before a reload, or by someone else) is followed too.
@@ -120,47 +133,67 @@ export function BulkResubmit({ filters }: { filters: AuditFilters }) {
           <div className="stack">
             <p data-testid="bulk-plan">
               Dry run for the current filter ({describeFilter(filters)}):{" "}
-              <strong>{formatCount(dry.count)} submissions</strong> would be resubmitted
-              {dry.excludedShadows > 0
-                ? `; ${formatCount(dry.excludedShadows)} shadow copies are left out`
-                : ""}
-              .{filters.action ? " The action filter does not apply: only submissions are resubmitted." : ""}
+              <strong>{countText(dry)} submissions</strong> would be resubmitted
+              {dry.excludedShadows ? `; ${formatCount(dry.excludedShadows)} shadow copies are left out` : ""}.
+              {filters.action ? " The action filter does not apply: only submissions are resubmitted." : ""}
             </p>
             <div className="actions">
               <ActionButton
                 tone="primary"
                 disabledReason={dry.count === 0 ? "The current filter matches no submission." : null}
                 onClick={() => {
-                  setConfirmedCount(dry.count);
                   start.reset();
                   setOpen(true);
-                  void plan.refetch();
                 }}
               >
-                Resubmit {formatCount(dry.count)} orders…
+                Resubmit {countText(dry)} orders…
               </ActionButton>
             </div>
             <ConfirmDialog
               open={open}
-              title={`Resubmit ${formatCount(dry.count)} orders?`}
+              title={
+                exactPlan.data ? `Resubmit ${formatCount(exactPlan.data.count)} orders?` : "Resubmit orders?"
+              }
               tone="primary"
-              confirmLabel={`Resubmit ${formatCount(dry.count)} orders`}
+              confirmLabel={
+                exactPlan.data ? `Resubmit ${formatCount(exactPlan.data.count)} orders` : "Resubmit"
+              }
               busy={start.isPending}
-              confirmDisabledReason={missingReason(reason)}
+              confirmDisabledReason={
+                !exactPlan.data
+                  ? "Counting the submissions the filter matches…"
+                  : exactPlan.data.count === 0
+                    ? "The current filter matches no submission."
+                    : missingReason(reason)
+              }
               onConfirm={() => {
-                setConfirmedCount(dry.count);
-                start.mutate({ filter, upToId: dry.upToId, reason: reason.trim() });
+                const counted = exactPlan.data;
+                if (!counted) return;
+                setConfirmedCount(counted.count);
+                start.mutate({ filter, upToId: counted.upToId, reason: reason.trim() });
               }}
               onClose={() => {
                 setOpen(false);
                 start.reset();
               }}
             >
-              <p>
-                <strong>{formatCount(dry.count)} orders</strong> ({describeFilter(filters)}, up to entry{" "}
-                {dry.upToId}) are submitted again as new orders, routed by the live rollout, each linking back
-                to its original. Entries written after the count are not included.
-              </p>
+              {exactPlan.data ? (
+                <p data-testid="bulk-confirm-count">
+                  <strong>{formatCount(exactPlan.data.count)} orders</strong> ({describeFilter(filters)}, up
+                  to entry {exactPlan.data.upToId}) are submitted again as new orders, routed by the live
+                  rollout, each linking back to its original.
+                  {exactPlan.data.excludedShadows
+                    ? ` ${formatCount(exactPlan.data.excludedShadows)} shadow copies the filter matches are left out.`
+                    : ""}{" "}
+                  Entries written after the count are not included.
+                </p>
+              ) : exactPlan.error ? (
+                <ErrorMessage error={exactPlan.error} />
+              ) : (
+                <p className="hint" aria-live="polite">
+                  Counting every submission the filter matches…
+                </p>
+              )}
               {dry.sampleSubjectIds.length > 0 && (
                 <p className="hint">
                   For example: <span className="mono">{dry.sampleSubjectIds.slice(0, 5).join(", ")}</span>
