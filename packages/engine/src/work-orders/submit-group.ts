@@ -154,8 +154,11 @@ export class SubmitGroup {
       for (const entry of admitted) entry.reject(failure);
       return;
     }
-    const written = admitted.filter((e) => !e.member.claim || claimed.has(e.member.claim.key));
-    for (const entry of admitted) if (!written.includes(entry)) entry.resolve({ keyTaken: true });
+    const written: Entry[] = [];
+    for (const entry of admitted) {
+      if (!entry.member.claim || claimed.has(entry.member.claim.key)) written.push(entry);
+      else entry.resolve({ keyTaken: true });
+    }
     const prepared = written.flatMap((e) => e.member.prepared);
     this.submitter.recordSubmitted(prepared.map((p) => p.request));
     this.stats.groups += 1;

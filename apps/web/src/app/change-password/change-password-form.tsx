@@ -5,34 +5,49 @@ import { ErrorMessage } from "~/components/error-message";
 import { safeNextPath } from "~/lib/safe-next-path";
 import { useTRPC } from "~/trpc/react";
 
-/** Current password, new one twice; the server's password rule explains a refusal. */
+/** The three fields as the form holds them now. */
+function passwordsOf(form: HTMLFormElement) {
+  const value = (id: string) => (form.elements.namedItem(id) as HTMLInputElement | null)?.value ?? "";
+  return {
+    current: value("current-password"),
+    fresh: value("new-password"),
+    repeat: value("repeat-password"),
+  };
+}
+
+const differ = (p: { fresh: string; repeat: string }) => p.repeat.length > 0 && p.repeat !== p.fresh;
+
+/**
+ * Current password, new one twice; the server's password rule explains a refusal. The fields are
+ * uncontrolled (read from the form, never written back): what a person or a password manager
+ * typed before the page hydrated stays in them and is what is sent. (They have no `name`, so a
+ * submit before hydration sends nothing anywhere.)
+ */
 export function ChangePasswordForm({ email, next }: { email: string; next: string }) {
   const trpc = useTRPC();
-  const [current, setCurrent] = useState("");
-  const [fresh, setFresh] = useState("");
-  const [repeat, setRepeat] = useState("");
+  const [mismatch, setMismatch] = useState(false);
   const change = useMutation(
     // `next` was checked by the page; checked again here, where the browser acts on it.
     trpc.auth.changePassword.mutationOptions({ onSuccess: () => window.location.assign(safeNextPath(next)) }),
   );
-  const mismatch = repeat.length > 0 && repeat !== fresh;
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!mismatch) change.mutate({ currentPassword: current, newPassword: fresh });
+    const passwords = passwordsOf(event.currentTarget);
+    setMismatch(differ(passwords));
+    if (!differ(passwords))
+      change.mutate({ currentPassword: passwords.current, newPassword: passwords.fresh });
   };
   return (
-    <form className="form card" onSubmit={submit} aria-label="Change password">
+    <form
+      className="form card"
+      onSubmit={submit}
+      onInput={(event) => setMismatch(differ(passwordsOf(event.currentTarget)))}
+      aria-label="Change password"
+    >
       <input type="hidden" autoComplete="username" value={email} readOnly />
       <div className="field">
         <label htmlFor="current-password">Current password</label>
-        <input
-          id="current-password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(event) => setCurrent(event.target.value)}
-        />
+        <input id="current-password" type="password" autoComplete="current-password" required />
       </div>
       <div className="field">
         <label htmlFor="new-password">New password</label>
@@ -44,8 +59,6 @@ export function ChangePasswordForm({ email, next }: { email: string; next: strin
           minLength={12}
           maxLength={200}
           aria-describedby="new-password-hint"
-          value={fresh}
-          onChange={(event) => setFresh(event.target.value)}
         />
         <span id="new-password-hint" className="hint">
           12 to 200 characters, hard to guess: a few unrelated words work well.
@@ -60,8 +73,6 @@ export function ChangePasswordForm({ email, next }: { email: string; next: strin
           required
           aria-invalid={mismatch || undefined}
           aria-describedby={mismatch ? "repeat-hint" : undefined}
-          value={repeat}
-          onChange={(event) => setRepeat(event.target.value)}
         />
         {mismatch && (
           <span id="repeat-hint" className="hint hint-bad">

@@ -1,15 +1,18 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { ErrorMessage } from "~/components/error-message";
 import { safeNextPath } from "~/lib/safe-next-path";
 import { useTRPC } from "~/trpc/react";
 
-/** Email and password; a typed refusal (wrong password, rate limit, service down) as a sentence. */
+/**
+ * Email and password; a typed refusal (wrong password, rate limit, service down) as a sentence.
+ * The fields are uncontrolled (read from the form at submit): what a person or a password manager
+ * typed before the page hydrated stays in them and is what is sent. (They have no `name`, so a
+ * submit before hydration sends nothing anywhere.)
+ */
 export function SignInForm({ next }: { next: string }) {
   const trpc = useTRPC();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       onSuccess: ({ user }) => {
@@ -21,35 +24,21 @@ export function SignInForm({ next }: { next: string }) {
       },
     }),
   );
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    signIn.mutate({ email: email.trim(), password });
+    const value = (id: string) =>
+      (event.currentTarget.elements.namedItem(id) as HTMLInputElement | null)?.value ?? "";
+    signIn.mutate({ email: value("email").trim(), password: value("password") });
   };
   return (
     <form className="form card" onSubmit={submit} aria-label="Sign in">
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          type="email"
-          autoComplete="username"
-          required
-          maxLength={320}
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
+        <input id="email" type="email" autoComplete="username" required maxLength={320} />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={1024}
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
+        <input id="password" type="password" autoComplete="current-password" required maxLength={1024} />
       </div>
       <ErrorMessage error={signIn.error} />
       <button type="submit" className="button button-primary" disabled={signIn.isPending || signIn.isSuccess}>
