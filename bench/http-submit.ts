@@ -22,7 +22,9 @@ import { parseArgs } from "node:util";
 import { createPrismaClient, DEFAULT_DATABASE_URL, type PrismaClient, withDatabaseName } from "@qmc/db";
 import { connectRedis, DEFAULT_REDIS_URL } from "@qmc/transport";
 import autocannon from "autocannon";
+import { cpuPerItem, sampleCpu } from "./lib/cpu.ts";
 import { cpuSeconds, drain, prepareDatabase, startProcess, waitFor } from "./lib/http-stack.ts";
+import { SERVERS } from "./lib/new-system-run.ts";
 
 const { values } = parseArgs({
   options: {
@@ -84,15 +86,20 @@ async function run(
 ): Promise<Phase> {
   const before = loadAverage();
   const cpuBefore = watched.map((w) => cpuSeconds(w.pid));
+  const serversBefore = sampleCpu(SERVERS);
   const selfBefore = process.cpuUsage();
   const result = await autocannon({ timeout: 10, ...options });
   const answered = result.requests.total * counted.per;
   const self = process.cpuUsage(selfBefore);
+  const { servers } = cpuPerItem(serversBefore, sampleCpu(SERVERS), answered);
   const cpu = [
     ...watched.map(
       (w, i) => `${w.name} ${(((cpuSeconds(w.pid) - (cpuBefore[i] ?? 0)) * 1000) / answered).toFixed(2)}`,
     ),
     `bench ${((self.user + self.system) / 1000 / answered).toFixed(2)}`,
+    // All of the machine's Postgres and Redis: this stack is what runs on them during a phase.
+    `postgres ${(servers.get("postgres") ?? 0).toFixed(2)}`,
+    `redis ${(servers.get("redis-server") ?? 0).toFixed(2)}`,
   ].join(", ");
   const ok = counted.answers === "2xx" ? result["2xx"] : result.requests.total;
   const non2xx: Record<string, number> = {};

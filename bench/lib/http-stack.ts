@@ -87,7 +87,7 @@ export async function drain(
   const started = Date.now();
   for (;;) {
     const [fresh, legacy] = await Promise.all([
-      prisma.workOrder.count({ where: { state: { notIn: ["COMPLETED", "FAILED", "CANCELLED"] } } }),
+      prisma.workOrder.count({ where: { terminalState: null } }),
       prisma.legacyWorkOrder.count({ where: { status: { notIn: ["completed", "failed"] } } }),
     ]);
     const seconds = (Date.now() - started) / 1000;
