@@ -33,6 +33,9 @@ describe("every connection runs in UTC, whatever the database's default time zon
       ),
     );
     expect(zones.map((rows) => rows[0]?.zone)).toEqual(["UTC", "UTC", "UTC"]);
+    // And without JIT (client.ts says why).
+    const [jit] = await db.prisma.$queryRaw<Array<{ jit: string }>>`SELECT current_setting('jit') AS jit`;
+    expect(jit?.jit).toBe("off");
     const inTransaction = await db.prisma.$transaction(
       (tx) => tx.$queryRaw<Array<{ zone: string }>>`SELECT current_setting('TimeZone') AS zone`,
     );
